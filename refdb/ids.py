@@ -156,7 +156,13 @@ def repair_published(published: str, known_origins: Iterable[str] = ()) -> tuple
         fixed = _one_insertion_away(cid.origin, origins)
         if fixed:
             return cid.with_origin(fixed), "origin_repaired"
-        return cid, "canonical"
+        # An unknown origin may hide a fused caveat or section line: try those first.
+        repaired = _unfuse(s, origins)
+        return repaired if repaired[0] is not None else (cid, "canonical")
+    return _unfuse(s, origins)
+
+
+def _unfuse(s: str, origins: frozenset[str]) -> tuple[CableId | None, str]:
     for method, pattern in (
         ("caveat_fused", _CAVEAT_FUSED),
         ("section_fused", _SECTION_FUSED),
