@@ -1,0 +1,1 @@
+"""Alembic migrations for refdb (shipped in the package as ``refdb._migrations``)."""

@@ -1,0 +1,87 @@
+"""Opening a database: URL handling, engine set-up per backend, transactions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine, make_url
+
+from refdb.errors import DatabaseError
+
+DEFAULT_URL = "sqlite:///refdb.sqlite"
+
+
+def normalise_url(url_or_path: str | None) -> str:
+    """A URL as given, or a plain file path turned into a SQLite URL."""
+    if not url_or_path:
+        return DEFAULT_URL
+    if "://" in url_or_path:
+        if url_or_path.startswith(("postgresql://", "postgres://")):
+            # psycopg 3 is the driver refdb ships with; psycopg2 is not installed.
+            return "postgresql+psycopg://" + url_or_path.split("://", 1)[1]
+        return url_or_path
+    return f"sqlite:///{Path(url_or_path)}"
+
+
+def safe_url(url: str) -> str:
+    """The URL with any password masked: safe for messages and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # an unparsable URL may still contain a password: show nothing of it
+        return "<unparsable database URL>"
+
+
+def create(url: str) -> Engine:
+    try:
+        parsed = make_url(url)
+    except Exception as exc:
+        raise DatabaseError(f"cannot read database URL {safe_url(url)}: {exc}") from None
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(url)
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_engine(url: str) -> Engine:
+    engine = sa.create_engine(url, connect_args={"timeout": 60})
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        # Let SQLAlchemy emit BEGIN itself (below): pysqlite's own transaction handling
+        # autocommits DDL, which would make migrations non-atomic.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        # WAL lets readers work while an ingest writes; busy_timeout makes a second
+        # writer wait instead of failing at once.
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=60000")
+        cur.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # Writers take the write lock up front (BEGIN IMMEDIATE): a deferred transaction
+        # that later upgrades to a writer cannot wait on busy_timeout in WAL mode.
+        conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
+
+    return engine
+
+
+@contextmanager
+def write_tx(engine: Engine) -> Iterator[Connection]:
+    """One write transaction: committed on success, rolled back on any error."""
+    with engine.connect() as conn:
+        conn = conn.execution_options(sqlite_begin="BEGIN IMMEDIATE")
+        with conn.begin():
+            yield conn
+
+
+@contextmanager
+def read_tx(engine: Engine) -> Iterator[Connection]:
+    """One read transaction: a consistent snapshot for a query."""
+    with engine.connect() as conn:
+        with conn.begin():
+            yield conn

@@ -1,0 +1,182 @@
+"""Reads: everything the service layer asks of the database."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Row
+
+from refdb.store.tables import Cable, Mention, Reference
+from refdb.store.writes import chunks
+
+CABLE = Cable.__table__
+REFERENCE = Reference.__table__
+MENTION = Mention.__table__
+
+
+def cable(conn: Connection, cable_id: str) -> Row | None:
+    return conn.execute(sa.select(CABLE).where(CABLE.c.id == cable_id)).first()
+
+
+def cables_by_real_id(conn: Connection, real_id: str) -> list[str]:
+    """Stored cables whose real (repaired) ID is ``real_id``, the exact one first."""
+    rows = conn.execute(
+        sa.select(CABLE.c.id).where(sa.or_(CABLE.c.id == real_id, CABLE.c.real_id == real_id))
+    ).scalars()
+    return sorted(rows, key=lambda i: (i != real_id, i))
+
+
+def cables_by_origin_serial(conn: Connection, origin: str, serial: int) -> list[str]:
+    return sorted(
+        conn.execute(
+            sa.select(CABLE.c.id).where(CABLE.c.origin == origin, CABLE.c.serial == serial)
+        ).scalars()
+    )
+
+
+def references_of(conn: Connection, citing_id: str) -> list[Row]:
+    return list(
+        conn.execute(
+            sa.select(REFERENCE).where(REFERENCE.c.citing_id == citing_id).order_by(REFERENCE.c.ordinal)
+        )
+    )
+
+
+def mentions_of(conn: Connection, citing_id: str) -> list[Row]:
+    return list(
+        conn.execute(
+            sa.select(MENTION).where(MENTION.c.citing_id == citing_id).order_by(MENTION.c.ordinal)
+        )
+    )
+
+
+def citing(conn: Connection, target_id: str) -> list[Row]:
+    """References that link to ``target_id``, with the citing cable's date and subject."""
+    return list(
+        conn.execute(
+            sa.select(
+                REFERENCE.c.citing_id,
+                REFERENCE.c.letter,
+                REFERENCE.c.raw,
+                REFERENCE.c.method,
+                REFERENCE.c.confidence,
+                CABLE.c.date,
+                CABLE.c.subject,
+            )
+            .join(CABLE, CABLE.c.id == REFERENCE.c.citing_id)
+            .where(REFERENCE.c.target_id == target_id)
+            .order_by(CABLE.c.date, REFERENCE.c.citing_id, REFERENCE.c.ordinal)
+        )
+    )
+
+
+def count_citing(conn: Connection, target_id: str) -> int:
+    return conn.execute(
+        sa.select(sa.func.count(sa.distinct(REFERENCE.c.citing_id))).where(REFERENCE.c.target_id == target_id)
+    ).scalar_one()
+
+
+def unresolved(
+    conn: Connection, *, origin: str | None = None, year: int | None = None, reason: str | None = None
+) -> list[Row]:
+    """References that did not resolve (unresolved or ambiguous), in citing order.
+    ``origin`` and ``year`` filter on the cited cable (its year as written or inferred)."""
+    q = (
+        sa.select(
+            REFERENCE,
+            CABLE.c.date.label("citing_date"),
+            CABLE.c.origin.label("citing_origin"),
+        )
+        .join(CABLE, CABLE.c.id == REFERENCE.c.citing_id)
+        .where(REFERENCE.c.status.in_(("unresolved", "ambiguous")))
+    )
+    if reason:
+        q = q.where(REFERENCE.c.reason == reason)
+    if year is not None:
+        q = q.where(sa.func.coalesce(REFERENCE.c.year, CABLE.c.year) == year)
+    if origin:
+        q = q.where(REFERENCE.c.cited_origin == origin)
+    return list(q.order_by(REFERENCE.c.citing_id, REFERENCE.c.ordinal).execution_options(yield_per=2000))
+
+
+# --- what the resolver needs -------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRow:
+    id: str
+    real_id: str | None
+    date: datetime | None
+    dtg: str | None
+    origin: str | None
+
+
+def all_cables_for_lookup(conn: Connection) -> Iterator[StoredRow]:
+    rows = conn.execute(
+        sa.select(CABLE.c.id, CABLE.c.real_id, CABLE.c.date, CABLE.c.dtg, CABLE.c.origin).execution_options(
+            yield_per=5000
+        )
+    )
+    for r in rows:
+        yield StoredRow(r.id, r.real_id, r.date, r.dtg, r.origin)
+
+
+def pending_cables(conn: Connection, limit: int) -> list[Row]:
+    return list(
+        conn.execute(
+            sa.select(CABLE.c.id, CABLE.c.real_id)
+            .where(CABLE.c.links_pending == sa.true())
+            .order_by(CABLE.c.id)
+            .limit(limit)
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CitingInfo:
+    id: str
+    real_id: str | None
+    date: datetime | None
+
+
+def references_to_resolve(
+    conn: Connection, citing_ids: Sequence[str] | None, waiting_for: Sequence[str]
+) -> tuple[list[Row], dict[str, CitingInfo]]:
+    """References of the given citing cables (all when None) plus those waiting for one
+    of ``waiting_for``; with the citing cables' facts the resolver needs."""
+    refs: dict[int, Row] = {}
+    if citing_ids is None:
+        for r in conn.execute(sa.select(REFERENCE).execution_options(yield_per=5000)):
+            refs[r.id] = r
+    else:
+        for part in chunks(list(citing_ids)):
+            for r in conn.execute(sa.select(REFERENCE).where(REFERENCE.c.citing_id.in_(part))):
+                refs[r.id] = r
+    for part in chunks(sorted(set(waiting_for))):
+        for r in conn.execute(
+            sa.select(REFERENCE).where(
+                sa.or_(
+                    REFERENCE.c.wait_id.in_(part),
+                    REFERENCE.c.resolved_id.in_(part),
+                    REFERENCE.c.cited_id.in_(part),
+                )
+            )
+        ):
+            refs[r.id] = r
+    citing_info: dict[str, CitingInfo] = {}
+    needed = sorted({r.citing_id for r in refs.values()})
+    for part in chunks(needed):
+        for c in conn.execute(
+            sa.select(CABLE.c.id, CABLE.c.real_id, CABLE.c.date).where(CABLE.c.id.in_(part))
+        ):
+            citing_info[c.id] = CitingInfo(c.id, c.real_id, c.date)
+    ordered = sorted(refs.values(), key=lambda r: (r.citing_id, r.ordinal))
+    return ordered, citing_info
+
+
+def decode_json_list(text: str | None) -> list:
+    return json.loads(text) if text else []
