@@ -1,0 +1,293 @@
+"""The ``refdb`` command line: thin adapters over the service layer.
+
+Heavy modules (SQLAlchemy, the parser, Rich) are imported inside the commands that
+need them, so ``refdb refs`` starts fast.  Exit codes: 0 ok, 1 not found or partly
+failed, 2 usage, 3 the database needs ``refdb migrate``.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from refdb.cli import output
+from refdb.errors import AmbiguousId, NotFound, RefdbError, SchemaOutdated, UsageError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_MIGRATE = 0, 1, 2, 3
+
+app = typer.Typer(
+    name="refdb",
+    help="Follow citations through diplomatic cables: ingest cables, resolve their references, ask who cites whom.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+DbOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--db",
+        envvar="REFDB_DB",
+        help="Database: a SQLite file path or URL (sqlite:///x.sqlite, postgresql+psycopg://user@host/db). Default: ./refdb.sqlite",
+        show_default=False,
+        show_envvar=True,
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print a JSON document.")]
+JsonlOpt = Annotated[bool, typer.Option("--jsonl", help="Print one JSON object per line.")]
+CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV with a header row.")]
+
+
+def handles_errors(fn):  # type: ignore[no-untyped-def]
+    """Turn refdb's exceptions into one ``Error:`` line (plus a hint) and an exit code."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+        try:
+            return fn(*args, **kwargs)
+        except SchemaOutdated as exc:
+            _fail(exc, EXIT_MIGRATE)
+        except UsageError as exc:
+            _fail(exc, EXIT_USAGE)
+        except (NotFound, AmbiguousId) as exc:
+            _fail(exc, EXIT_FAILED)
+        except RefdbError as exc:
+            _fail(exc, EXIT_FAILED)
+        except KeyboardInterrupt:
+            output.message("Interrupted: committed batches are kept; run the same command again to finish.")
+            raise typer.Exit(130) from None
+
+    return wrapper
+
+
+def _fail(exc: RefdbError, code: int) -> None:
+    output.message(f"Error: {exc}")
+    if exc.hint:
+        output.message(f"Hint: {exc.hint}")
+    raise typer.Exit(code)
+
+
+def open_db(db: str | None, *, create: bool = True):  # type: ignore[no-untyped-def]
+    """An engine on a database at the current schema (a new one is created)."""
+    from sqlalchemy.exc import OperationalError
+
+    from refdb.errors import DatabaseError
+    from refdb.store.engine import create as create_engine
+    from refdb.store.engine import normalise_url, safe_url
+    from refdb.store.migrate import ensure_schema
+
+    url = normalise_url(db)
+    engine = create_engine(url)
+    try:
+        ensure_schema(engine, create=create)
+    except OperationalError as exc:
+        raise DatabaseError(
+            f"cannot open database {safe_url(url)}: {exc.orig}",
+            hint="check --db / REFDB_DB (and that the server is running)",
+        ) from None
+    return engine
+
+
+# --- ingest --------------------------------------------------------------------
+
+
+@app.command()
+@handles_errors
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories (recursive), .gz files, or - for stdin.")],
+    db: DbOpt = None,
+    batch_size: Annotated[int, typer.Option(help="Cables per transaction.", min=1)] = 500,
+    no_resolve: Annotated[bool, typer.Option("--no-resolve", help="Store only; resolve later with `refdb resolve`.")] = False,
+    json_: JsonOpt = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No per-input error lines.")] = False,
+) -> None:
+    """Read cables and store them, then resolve their references.
+
+    Formats are detected by content: telegram text, WikiLeaks cable-viewer HTML,
+    cables.csv, mongo-export JSON lines, PlusD text, bare body text, JSONP.
+    Inputs that cannot be read are reported one line each; the rest still goes in.
+
+    Example: refdb ingest seeds/ --db cables.sqlite
+    """
+    from refdb.service.ingest import ingest as run_ingest
+
+    for p in paths:
+        if p != "-" and not Path(p).exists():
+            raise UsageError(f"{p}: no such file or directory")
+    engine = open_db(db)
+
+    def on_problem(problem) -> None:  # type: ignore[no-untyped-def]
+        if not quiet:
+            output.message(f"Error: {problem}")
+
+    report = run_ingest(engine, paths, batch_size=batch_size, resolve=not no_resolve, on_problem=on_problem)
+    summary = report.as_dict()
+    if json_:
+        output.emit_json(summary)
+    else:
+        output.message(
+            f"{summary['cables_read']} cables read: {summary['cables_new']} new, "
+            f"{summary['cables_replaced']} replaced, {summary['cables_unchanged']} unchanged; "
+            f"{summary['references_stored']} references, {summary['mentions_stored']} mentions stored; "
+            f"{summary['links_made']} links made; {summary['inputs_refused']} inputs refused "
+            f"({summary['seconds']} s)"
+        )
+    if report.problems:
+        raise typer.Exit(EXIT_FAILED)
+
+
+# --- reading -------------------------------------------------------------------
+
+REF_COLUMNS = ("letter", "raw", "kind", "cited_id", "status", "method", "confidence", "target_id", "reason", "mentions")
+
+
+def _mention_summary(refs: list[dict]) -> list[dict]:
+    return [{**r, "mentions": ", ".join(f"{m['text']} (¶{m['paragraph']})" for m in r["mentions"])} for r in refs]
+
+
+@app.command()
+@handles_errors
+def show(
+    cable_id: Annotated[str, typer.Argument(metavar="ID", help="08TOKYO1002, '08 TOKYO 1002' or 'TOKYO 001002'.")],
+    db: DbOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """A cable's metadata, its references, what each mention points at, and how many cables cite it.
+
+    Example: refdb show 08TOKYO1002
+    """
+    from refdb.service.queries import show as run_show
+
+    data = run_show(open_db(db, create=False), cable_id)
+    if json_:
+        output.emit_json(data)
+        return
+    output.key_values(
+        [
+            ("id", data["id"] if data["id"] == data["real_id"] else f"{data['id']} (real ID {data['real_id']})"),
+            ("printed as", data["display_id"]),
+            ("date", data["date"]),
+            ("origin", data["origin"]),
+            ("classification", data["classification"]),
+            ("caveats", data["caveats"]),
+            ("subject", data["subject"]),
+            ("tags", data["tags"]),
+            ("source", data["source"]),
+            ("cited by", f"{data['cited_by_count']} stored cables"),
+        ],
+        title=f"Cable {data['id']}",
+    )
+    if data["references"]:
+        output.table(_mention_summary(data["references"]), REF_COLUMNS, title="References")
+    else:
+        output.message("No REF block.")
+    if data["mentions"]:
+        output.table(
+            data["mentions"],
+            ("text", "paragraph", "letter", "status", "target_id", "cited_id", "reason"),
+            title="Mentions in the text",
+        )
+
+
+@app.command()
+@handles_errors
+def refs(
+    cable_id: Annotated[str, typer.Argument(metavar="ID", help="The citing cable.")],
+    db: DbOpt = None,
+    json_: JsonOpt = False,
+    jsonl: JsonlOpt = False,
+    csv_: CsvOpt = False,
+) -> None:
+    """What a cable cites: its REF items in order, with status, method, confidence and target.
+
+    Example: refdb refs 08TOKYO1002 --json
+    """
+    from refdb.service.queries import refs as run_refs
+
+    fmt = output.choose(json_, jsonl, csv_)
+    rows = run_refs(open_db(db, create=False), cable_id)
+    if fmt is output.Format.TABLE:
+        rows = _mention_summary(rows)
+    output.emit_rows(rows, fmt, REF_COLUMNS, title=f"References of {cable_id}")
+
+
+@app.command("cited-by")
+@handles_errors
+def cited_by(
+    cable_id: Annotated[str, typer.Argument(metavar="ID", help="The cited cable.")],
+    db: DbOpt = None,
+    json_: JsonOpt = False,
+    jsonl: JsonlOpt = False,
+    csv_: CsvOpt = False,
+) -> None:
+    """The stored cables whose references link to this one, oldest first.
+
+    Example: refdb cited-by 08TOKYO960
+    """
+    from refdb.service.queries import cited_by as run_cited_by
+
+    fmt = output.choose(json_, jsonl, csv_)
+    rows = run_cited_by(open_db(db, create=False), cable_id)
+    output.emit_rows(
+        rows, fmt, ("citing_id", "letter", "raw", "citing_date", "method", "confidence"), title=f"Cables citing {cable_id}"
+    )
+    if not rows and fmt is output.Format.TABLE:
+        output.message("No stored cable cites it.")
+
+
+@app.command()
+@handles_errors
+def unresolved(
+    db: DbOpt = None,
+    origin: Annotated[Optional[str], typer.Option(help="Only references to cables of this post (e.g. TOKYO).")] = None,
+    year: Annotated[Optional[int], typer.Option(help="Only references to cables of this year (e.g. 2008).")] = None,
+    reason: Annotated[Optional[str], typer.Option(help="Only this triage reason (e.g. in_catalogue_not_loaded).")] = None,
+    json_: JsonOpt = False,
+    jsonl: JsonlOpt = False,
+    csv_: CsvOpt = False,
+) -> None:
+    """Every reference that did not resolve, with the reason why.
+
+    Example: refdb unresolved --origin TOKYO --year 2007
+    """
+    from refdb.service.queries import unresolved as run_unresolved
+
+    fmt = output.choose(json_, jsonl, csv_)
+    rows = run_unresolved(open_db(db, create=False), origin=origin, year=year, reason=reason)
+    output.emit_rows(
+        rows, fmt, ("citing_id", "letter", "raw", "cited_id", "status", "reason"), title="Unresolved references"
+    )
+
+
+# --- maintenance -----------------------------------------------------------------
+
+
+@app.command()
+@handles_errors
+def migrate(db: DbOpt = None) -> None:
+    """Create the database or upgrade its schema to this refdb's version.
+
+    Example: refdb migrate --db postgresql+psycopg://postgres@127.0.0.1/refdb
+    """
+    from refdb.store.engine import create, normalise_url, safe_url
+    from refdb.store.migrate import current_revision, head_revision, upgrade
+
+    url = normalise_url(db)
+    engine = create(url)
+    before = current_revision(engine)
+    upgrade(engine)
+    output.message(f"{safe_url(url)}: schema {before or 'none'} -> {head_revision()}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    if not sys.stdout.isatty():
+        # Rich would otherwise wrap tables at 80 columns in pipes and files.
+        os.environ.setdefault("COLUMNS", "200")
+    app()
