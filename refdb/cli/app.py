@@ -265,6 +265,196 @@ def unresolved(
     )
 
 
+# --- parse (no database) ------------------------------------------------------------
+
+
+@app.command()
+@handles_errors
+def parse(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories, .gz files, or - for stdin.")],
+    json_: JsonOpt = False,
+    jsonl: JsonlOpt = False,
+) -> None:
+    """Parse cables without a database and print what refdb read: header fields, REF items
+    (kind, cited ID, year and where it came from) and mentions with their offsets.
+
+    Example: refdb parse seeds/000_08TOKYO1002.txt --json
+    """
+    import json
+
+    from refdb.model import InputProblem
+    from refdb.parse.render import cable_to_dict
+    from refdb.service.ingest import parse_inputs
+
+    fmt = output.choose(json_, jsonl, False)
+    failed = False
+    collected = []
+    for item in parse_inputs(paths):
+        if isinstance(item, InputProblem):
+            output.message(f"Error: {item}")
+            failed = True
+            continue
+        data = cable_to_dict(item)
+        if fmt is output.Format.JSONL:
+            sys.stdout.write(json.dumps(data, ensure_ascii=False, sort_keys=False) + "\n")
+        elif fmt is output.Format.JSON:
+            collected.append(data)
+        else:
+            _print_parsed(data)
+    if fmt is output.Format.JSON:
+        output.emit_json(collected)
+    if failed:
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _print_parsed(data: dict) -> None:
+    output.key_values(
+        [(k, v) for k, v in data.items() if k not in ("refs", "mentions", "text")], title=f"Cable {data.get('id')}"
+    )
+    if data.get("refs"):
+        output.table(
+            data["refs"], ("ordinal", "letter", "raw", "kind", "cited_id", "year_source"), title="REF items"
+        )
+    if data.get("mentions"):
+        output.table(
+            data["mentions"], ("text", "paragraph", "letter", "ref_ordinal", "start", "end"), title="Mentions"
+        )
+
+
+# --- resolution and manual decisions ---------------------------------------------------
+
+AuthorOpt = Annotated[
+    Optional[str],
+    typer.Option("--author", help="Who decides (default: $REFDB_USER or $USER).", show_default=False),
+]
+ItemOpt = Annotated[
+    Optional[int],
+    typer.Option("--item", help="Item number (1-based) when several items share the letter or there is none."),
+]
+
+
+def _author(author: str | None) -> str:
+    return author or os.environ.get("REFDB_USER") or os.environ.get("USER") or "unknown"
+
+
+def _letter(letter: str) -> str | None:
+    return None if letter in ("-", "") else letter
+
+
+@app.command()
+@handles_errors
+def resolve(
+    db: DbOpt = None,
+    all_: Annotated[bool, typer.Option("--all", help="Re-resolve every reference, not only pending ones.")] = False,
+    json_: JsonOpt = False,
+) -> None:
+    """Resolve references again (all, or those still pending) and report what changed.
+
+    Run it after loading a catalogue or upgrading refdb's rules.
+
+    Example: refdb resolve --all
+    """
+    from refdb.service.catalog import ensure_catalog
+    from refdb.service.resolve import resolve_all, resolve_pending
+
+    engine = open_db(db)
+    ensure_catalog(engine)
+    report = resolve_all(engine) if all_ else resolve_pending(engine)
+    summary = {
+        "references_examined": report.references,
+        "changed": report.changed,
+        "newly_resolved": report.newly_resolved,
+        "transitions": {f"{old}->{new}": n for (old, new), n in sorted(report.transitions.items())},
+        "by_status": dict(sorted(report.by_status.items())),
+    }
+    if json_:
+        output.emit_json(summary)
+    else:
+        output.message(
+            f"{summary['references_examined']} references examined, {summary['changed']} changed, "
+            f"{summary['newly_resolved']} newly resolved"
+        )
+        for k, n in summary["transitions"].items():
+            output.message(f"  {k}: {n}")
+
+
+@app.command()
+@handles_errors
+def link(
+    citing: Annotated[str, typer.Argument(metavar="CITING", help="The citing cable.")],
+    letter: Annotated[str, typer.Argument(metavar="LETTER", help="The REF letter (- for an unlettered item).")],
+    target: Annotated[str, typer.Argument(metavar="TARGET", help="The stored cable it cites.")],
+    db: DbOpt = None,
+    item: ItemOpt = None,
+    author: AuthorOpt = None,
+    note: Annotated[Optional[str], typer.Option(help="Why (kept with the decision).")] = None,
+) -> None:
+    """Link a REF item to a cable by hand; the decision outlives re-ingest and re-resolve.
+
+    Example: refdb link 08TOKYO1002 A 08TOKYO960 --note "checked the text"
+    """
+    from refdb.service.decisions import link as run_link
+
+    run_link(open_db(db, create=False), citing, _letter(letter), target, item=item, author=_author(author), note=note)
+    output.message(f"{citing} {letter} -> {target} (manual)")
+
+
+@app.command()
+@handles_errors
+def unlink(
+    citing: Annotated[str, typer.Argument(metavar="CITING", help="The citing cable.")],
+    letter: Annotated[str, typer.Argument(metavar="LETTER", help="The REF letter (- for an unlettered item).")],
+    db: DbOpt = None,
+    item: ItemOpt = None,
+    author: AuthorOpt = None,
+    note: Annotated[Optional[str], typer.Option(help="Why (kept with the decision).")] = None,
+    forget: Annotated[bool, typer.Option("--forget", help="Drop the manual decision instead: computed results apply again.")] = False,
+) -> None:
+    """Declare a REF item not linked (a wrong computed link), or --forget a manual decision.
+
+    Example: refdb unlink 08TOKYO1002 B --note "wrong post"
+    """
+    from refdb.service import decisions
+
+    engine = open_db(db, create=False)
+    if forget:
+        decisions.forget(engine, citing, _letter(letter), item=item)
+        output.message(f"{citing} {letter}: manual decision dropped")
+    else:
+        decisions.unlink(engine, citing, _letter(letter), item=item, author=_author(author), note=note)
+        output.message(f"{citing} {letter}: unlinked (manual)")
+
+
+catalog_app = typer.Typer(help="The catalogue of released cable IDs that triage consults.", no_args_is_help=True)
+app.add_typer(catalog_app, name="catalog")
+
+
+@catalog_app.command("load")
+@handles_errors
+def catalog_load(
+    file: Annotated[Optional[Path], typer.Argument(help="CSV (refid,month), optionally gzipped; default: the bundled Cablegate list.")] = None,
+    db: DbOpt = None,
+    name: Annotated[str, typer.Option(help="Catalogue name (loading a name again replaces it).")] = "cablegate",
+) -> None:
+    """Load a catalogue of cable IDs, then re-resolve so triage reflects it.
+
+    Example: refdb catalog load plusd_ids.csv.gz --name plusd
+    """
+    from refdb.catalog import CatalogError
+    from refdb.service.catalog import load_catalog
+    from refdb.service.resolve import resolve_all
+
+    if file is not None and not file.is_file():
+        raise UsageError(f"{file}: no such file")
+    engine = open_db(db)
+    try:
+        n = load_catalog(engine, file, name=name)
+    except CatalogError as exc:
+        raise UsageError(str(exc)) from None
+    report = resolve_all(engine)
+    output.message(f"catalogue {name}: {n} IDs loaded; {report.changed} references changed")
+
+
 # --- maintenance -----------------------------------------------------------------
 
 

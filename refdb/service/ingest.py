@@ -78,9 +78,14 @@ def _parse_one(raw: RawCable) -> ParsedCable | InputProblem:
         return InputProblem(raw.source, raw.locator, f"internal parser error ({type(exc).__name__}: {exc})")
 
 
-def ingest(
+def ingest(engine: Engine, paths: Iterable[str], **options) -> IngestReport:  # type: ignore[no-untyped-def]
+    """Ingest files, directories and ``-`` (stdin); options as for :func:`ingest_parsed`."""
+    return ingest_parsed(engine, parse_inputs(paths), **options)
+
+
+def ingest_parsed(
     engine: Engine,
-    paths: Iterable[str],
+    items: Iterable[ParsedCable | InputProblem],
     *,
     batch_size: int = BATCH,
     resolve: bool = True,
@@ -105,7 +110,7 @@ def ingest(
             on_progress(len(batch))
         batch.clear()
 
-    for item in parse_inputs(paths):
+    for item in items:
         if isinstance(item, InputProblem):
             report.problems.append(item)
             if on_problem:

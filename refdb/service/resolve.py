@@ -117,7 +117,9 @@ def resolve_all(engine: Engine, *, progress: Callable[[int], None] | None = None
 
 
 def _resolve_row(r: Row, citing: queries.CitingInfo, lookup: MemoryLookup, decision) -> Resolution:  # type: ignore[no-untyped-def]
-    if decision is not None:
+    # A decision made on a different text of the item (the cable was re-ingested with
+    # another REF block) is stale: it is kept for review but not applied.
+    if decision is not None and decision.raw == r.raw:
         return manual_store.as_resolution(decision)
     real = CableId.try_parse(citing.real_id) if citing.real_id else None
     return resolve_item(Citing(id=real, published_id=citing.id, date=citing.date), item_from_row(r), lookup)
