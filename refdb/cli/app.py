@@ -7,7 +7,6 @@ failed, 2 usage, 3 the database needs ``refdb migrate``.
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
 from pathlib import Path
@@ -16,83 +15,17 @@ from typing import Annotated, Optional
 import typer
 
 from refdb.cli import output
-from refdb.errors import AmbiguousId, NotFound, RefdbError, SchemaOutdated, UsageError
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_MIGRATE = 0, 1, 2, 3
-
-app = typer.Typer(
-    name="refdb",
-    help="Follow citations through diplomatic cables: ingest cables, resolve their references, ask who cites whom.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+from refdb.cli.common import (
+    EXIT_FAILED,
+    CsvOpt,
+    DbOpt,
+    JsonlOpt,
+    JsonOpt,
+    app,
+    handles_errors,
+    open_db,
 )
-
-DbOpt = Annotated[
-    Optional[str],
-    typer.Option(
-        "--db",
-        envvar="REFDB_DB",
-        help="Database: a SQLite file path or URL (sqlite:///x.sqlite, postgresql+psycopg://user@host/db). Default: ./refdb.sqlite",
-        show_default=False,
-        show_envvar=True,
-    ),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print a JSON document.")]
-JsonlOpt = Annotated[bool, typer.Option("--jsonl", help="Print one JSON object per line.")]
-CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV with a header row.")]
-
-
-def handles_errors(fn):  # type: ignore[no-untyped-def]
-    """Turn refdb's exceptions into one ``Error:`` line (plus a hint) and an exit code."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
-        try:
-            return fn(*args, **kwargs)
-        except SchemaOutdated as exc:
-            _fail(exc, EXIT_MIGRATE)
-        except UsageError as exc:
-            _fail(exc, EXIT_USAGE)
-        except (NotFound, AmbiguousId) as exc:
-            _fail(exc, EXIT_FAILED)
-        except RefdbError as exc:
-            _fail(exc, EXIT_FAILED)
-        except KeyboardInterrupt:
-            output.message("Interrupted: committed batches are kept; run the same command again to finish.")
-            raise typer.Exit(130) from None
-
-    return wrapper
-
-
-def _fail(exc: RefdbError, code: int) -> None:
-    output.message(f"Error: {exc}")
-    if exc.hint:
-        output.message(f"Hint: {exc.hint}")
-    raise typer.Exit(code)
-
-
-def open_db(db: str | None, *, create: bool = True):  # type: ignore[no-untyped-def]
-    """An engine on a database at the current schema (a new one is created)."""
-    from sqlalchemy.exc import OperationalError
-
-    from refdb.errors import DatabaseError
-    from refdb.store.engine import create as create_engine
-    from refdb.store.engine import normalise_url, safe_url
-    from refdb.store.migrate import ensure_schema
-
-    url = normalise_url(db)
-    engine = create_engine(url)
-    try:
-        ensure_schema(engine, create=create)
-    except OperationalError as exc:
-        raise DatabaseError(
-            f"cannot open database {safe_url(url)}: {exc.orig}",
-            hint="check --db / REFDB_DB (and that the server is running)",
-        ) from None
-    return engine
-
+from refdb.errors import UsageError
 
 # --- ingest --------------------------------------------------------------------
 
@@ -473,6 +406,10 @@ def migrate(db: DbOpt = None) -> None:
     before = current_revision(engine)
     upgrade(engine)
     output.message(f"{safe_url(url)}: schema {before or 'none'} -> {head_revision()}")
+
+
+# Command modules register themselves on `app` when imported.
+from refdb.cli import maintenance, research  # noqa: E402,F401
 
 
 def main() -> None:

@@ -1,0 +1,3 @@
+"""Commands for maintenance: registered on the shared app (see refdb.cli.common)."""
+
+from __future__ import annotations
