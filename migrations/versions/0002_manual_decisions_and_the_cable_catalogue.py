@@ -18,6 +18,10 @@ depends_on: Union[str, Sequence[str], None] = None
 def upgrade() -> None:
     op.create_table('catalog_entry',
     sa.Column('id', sa.String(length=80), nullable=False),
+    sa.Column('real_id', sa.String(length=80), nullable=True),
+    sa.Column('year', sa.Integer(), nullable=True),
+    sa.Column('origin', sa.String(length=64), nullable=True),
+    sa.Column('serial', sa.Integer(), nullable=True),
     sa.Column('month', sa.Integer(), nullable=True),
     sa.Column('catalog', sa.String(length=40), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_catalog_entry'))

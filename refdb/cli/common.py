@@ -81,8 +81,12 @@ def open_db(db: str | None, *, create: bool = True):  # type: ignore[no-untyped-
     try:
         ensure_schema(engine, create=create)
     except OperationalError as exc:
+        engine.dispose()
         raise DatabaseError(
             f"cannot open database {safe_url(url)}: {exc.orig}",
             hint="check --db / REFDB_DB (and that the server is running)",
         ) from None
+    except BaseException:
+        engine.dispose()  # no pooled connection left for the garbage collector to find open
+        raise
     return engine

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from itertools import chain
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine, Row
+from sqlalchemy.engine import Connection, Engine, Row
 
 from refdb.ids import CableId
 from refdb.model import RefItem, RefKind, Resolution, Status, YearSource
-from refdb.ids import repair_published
-from refdb.resolve.lookup import MemoryLookup, StoredCable
+from refdb.resolve.lookup import MemoryLookup, StoredCable, bundled_catalogue
 from refdb.resolve.pipeline import Citing, resolve_item, wait_key
 from refdb.store import catalog as catalog_store
 from refdb.store import manual as manual_store
@@ -41,20 +41,20 @@ class ResolveReport:
         return sum(n for (old, new), n in self.transitions.items() if new == "resolved" and old != "resolved")
 
 
-def build_lookup(engine: Engine) -> MemoryLookup:
-    with read_tx(engine) as conn:
-        stored = [
-            StoredCable(
-                id=r.id,
-                real=CableId.try_parse(r.real_id) if r.real_id else None,
-                date=r.date,
-                dtg=r.dtg,
-                origin=r.origin,
-            )
-            for r in queries.all_cables_for_lookup(conn)
-        ]
-        catalogue = [cid for cid in (repair_published(i)[0] for i in catalog_store.ids(conn)) if cid]
-    return MemoryLookup(stored, catalogue)
+def build_lookup(conn: Connection) -> MemoryLookup:
+    """Everything stored and catalogued, as the resolver's lookup."""
+    stored = [
+        StoredCable(
+            id=r.id,
+            real=CableId.try_parse(r.real_id) if r.real_id else None,
+            date=r.date,
+            dtg=r.dtg,
+            origin=r.origin,
+        )
+        for r in queries.all_cables_for_lookup(conn)
+    ]
+    # The bundled Cablegate catalogue (read once per process) and any loaded by the user.
+    return MemoryLookup(stored, chain(bundled_catalogue().ids, catalog_store.real_ids(conn)))
 
 
 def item_from_row(r: Row) -> RefItem:
@@ -82,12 +82,13 @@ def resolve_pending(
 ) -> ResolveReport:
     """Resolve the references of every cable flagged pending, and those waiting for them."""
     report = ResolveReport()
-    lookup = lookup if lookup is not None else build_lookup(engine)
     while True:
         with write_tx(engine) as conn:
             pending = queries.pending_cables(conn, CHUNK)
             if not pending:
                 break
+            if lookup is None:  # built only when there is work: it reads every stored cable
+                lookup = build_lookup(conn)
             ids = [p.id for p in pending]
             waiting = ids + [p.real_id for p in pending if p.real_id]
             refs, citing = queries.references_to_resolve(conn, ids, waiting)

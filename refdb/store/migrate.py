@@ -76,7 +76,8 @@ def downgrade(engine: Engine, revision: str) -> None:
 
 
 def is_empty(engine: Engine) -> bool:
-    return not sa.inspect(engine).get_table_names()
+    """No refdb table yet (an ``alembic_version`` table left by a full downgrade is empty)."""
+    return not [t for t in sa.inspect(engine).get_table_names() if t != "alembic_version"]
 
 
 def ensure_schema(engine: Engine, *, create: bool = True) -> None:

@@ -100,7 +100,7 @@ def unresolved(
         q = q.where(sa.func.coalesce(REFERENCE.c.year, CABLE.c.year) == year)
     if origin:
         q = q.where(REFERENCE.c.cited_origin == origin)
-    return list(q.order_by(REFERENCE.c.citing_id, REFERENCE.c.ordinal).execution_options(yield_per=2000))
+    return list(conn.execute(q.order_by(REFERENCE.c.citing_id, REFERENCE.c.ordinal).execution_options(yield_per=2000)))
 
 
 # --- what the resolver needs -------------------------------------------------------

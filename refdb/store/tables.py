@@ -150,6 +150,12 @@ class CatalogEntry(SQLModel, table=True):
 
     __tablename__ = "catalog_entry"
 
-    id: str = Field(primary_key=True, max_length=ID_LEN)
+    id: str = Field(primary_key=True, max_length=ID_LEN)  # as published (may be garbled)
+    # Its real ID, read once when the catalogue is loaded (garbles repaired; null when
+    # unreadable), so that building a resolve lookup needs no parsing.
+    real_id: str | None = Field(default=None, max_length=ID_LEN)
+    year: int | None = None
+    origin: str | None = Field(default=None, max_length=64)
+    serial: int | None = None
     month: int | None = None
     catalog: str = Field(default="cablegate", max_length=40)
