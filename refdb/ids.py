@@ -20,6 +20,7 @@ __all__ = [
     "CableId",
     "InvalidCableId",
     "full_year",
+    "normalise_dtg",
     "normalise_origin",
     "repair_published",
 ]
@@ -132,9 +133,11 @@ class CableId:
 
 # Damage seen in published WikiLeaks IDs, in the order it is tried.  Each pattern
 # removes a fused-in fragment; what is left must read as a canonical ID.
-_SECTION_FUSED = re.compile(r"^(\d{2})S[A-Z]{0,6}\d{1,2}O?F?\d{0,2}([A-Z]+?)0*(\d+)$")
+# A SECTION line, its word garbled or lost: "SCTION02OF02", "ECTION01OF02", "SECTION01GF02",
+# "SECTION0QF05", "SECTION01O02", bare "01OF02".
+_SECTION_FUSED = re.compile(r"^(\d{2})(?:[SE][A-Z]{0,7})?\d{1,2}[A-Z]{1,2}\d{0,2}([A-Z]+?)0*(\d+)$")
 _CAVEAT_FUSED = re.compile(r"^(\d{2})(?:EFTO|NOFORN|SIFIED|AMEMBASSY|AMCONSUL)([A-Z]+?)0*(\d+)$")
-_SUFFIX_FUSED = re.compile(r"^(\d{2})([A-Z]+?)0*(\d+)(?:TOSEC\d+|Z[A-Z]{2}\d+)$")
+_SUFFIX_FUSED = re.compile(r"^(\d{2})([A-Z]+?)0*(\d+)(?:TOSEC\d+|Z[A-Z]{2}\d+|SUSPECTEDDUPLICATE\d+)$")
 
 
 def repair_published(published: str, known_origins: Iterable[str] = ()) -> tuple[CableId | None, str]:
@@ -144,7 +147,9 @@ def repair_published(published: str, known_origins: Iterable[str] = ()) -> tuple
     ``"caveat_fused"``, ``"suffix_fused"``, ``"origin_repaired"`` for a repaired garble,
     or ``"unreadable"``.  ``known_origins`` (posts that really send cables) lets a
     dropped-letter origin such as ``SOIA`` be restored to ``SOFIA`` when exactly one
-    known origin is one insertion away.
+    known origin is one insertion away; failing that, an origin of five letters or more
+    one substitution or one swap of neighbours away (``MINSI``, ``AITTAIPIE``) when
+    exactly one known origin is.
     """
     s = published.strip().upper()
     origins = frozenset(known_origins)
@@ -158,7 +163,10 @@ def repair_published(published: str, known_origins: Iterable[str] = ()) -> tuple
             return cid.with_origin(fixed), "origin_repaired"
         # An unknown origin may hide a fused caveat or section line: try those first.
         repaired = _unfuse(s, origins)
-        return repaired if repaired[0] is not None else (cid, "canonical")
+        if repaired[0] is not None:
+            return repaired
+        fixed = _one_change_away(cid.origin, origins)
+        return (cid.with_origin(fixed), "origin_repaired") if fixed else (cid, "canonical")
     return _unfuse(s, origins)
 
 
@@ -172,7 +180,7 @@ def _unfuse(s: str, origins: frozenset[str]) -> tuple[CableId | None, str]:
         if m:
             origin = m.group(2)
             if origins and origin not in origins:
-                fixed = _one_insertion_away(origin, origins)
+                fixed = _one_insertion_away(origin, origins) or _one_change_away(origin, origins)
                 if fixed is None:
                     continue
                 origin = fixed
@@ -189,3 +197,45 @@ def _one_insertion_away(origin: str, origins: frozenset[str]) -> str | None:
         and any(known[:i] + known[i + 1 :] == origin for i in range(len(known)))
     }
     return hits.pop() if len(hits) == 1 else None
+
+
+def _one_change_away(origin: str, origins: frozenset[str]) -> str | None:
+    """The single known origin one substitution or one neighbour swap from ``origin``.
+
+    Only for origins of five letters or more: shorter ones are too often one change
+    from several posts, or from a post they are not.
+    """
+    if len(origin) < 5:
+        return None
+    hits = set()
+    for known in origins:
+        if len(known) != len(origin):
+            continue
+        diff = [i for i in range(len(known)) if known[i] != origin[i]]
+        if len(diff) == 1 or (
+            len(diff) == 2 and diff[1] == diff[0] + 1 and known[diff[0]] == origin[diff[1]] and known[diff[1]] == origin[diff[0]]
+        ):
+            hits.add(known)
+    return hits.pop() if len(hits) == 1 else None
+
+
+# A date-time group as cables write it: "162245Z OCT 08", "R 162245Z OCT 08" (with a
+# precedence letter), "162245ZOCT08", "162245Z Oct 2008", "16 2245Z OCT 08".
+_DTG = re.compile(
+    r"(?<![0-9A-Z])(?:[ROPZ]\s?)?(\d{2})\s?(\d{2})(\d{2})\s?Z\s?"
+    r"(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[A-Z]*\.?\s?'?(\d{4}|\d{2})(?![0-9])"
+)
+
+
+def normalise_dtg(text: str) -> str | None:
+    """The first date-time group in ``text`` in one spelling: ``"162245Z OCT 08"``.
+
+    A message known only by its sender and DTG (``SECDEF R162245Z OCT 08``) is matched
+    against stored cables by this exact string, so parser and lookup must both use it.
+    Returns None when no valid DTG (day 01-31, hour 00-23, minute 00-59, a year) is found.
+    """
+    for m in _DTG.finditer(text.upper()):
+        day, hour, minute = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if 1 <= day <= 31 and hour <= 23 and minute <= 59:
+            return f"{m.group(1)}{m.group(2)}{m.group(3)}Z {m.group(4)} {m.group(5)[-2:]}"
+    return None

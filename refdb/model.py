@@ -38,6 +38,9 @@ class RawCable:
     format: str  # "telegram", "viewer_html", "cables_csv", "mongo_json", "plusd_text", "body_text", "jsonp"
     text: str
     meta: dict[str, str] = field(default_factory=dict)
+    # What the reader had to repair or guess (encoding fallback, truncated record ...);
+    # the parser carries these into ParsedCable.warnings.
+    warnings: tuple[str, ...] = ()
 
     @property
     def where(self) -> str:
