@@ -41,7 +41,16 @@ class ResolveReport:
         return sum(n for (old, new), n in self.transitions.items() if new == "resolved" and old != "resolved")
 
 
-def build_lookup(conn: Connection) -> MemoryLookup:
+@dataclass(frozen=True)
+class LookupSnapshot:
+    """The resolver's lookup and how many cables were stored when it was built: a pass
+    rebuilds it when another process has stored cables since."""
+
+    lookup: MemoryLookup
+    cables: int
+
+
+def build_lookup(conn: Connection) -> LookupSnapshot:
     """Everything stored and catalogued, as the resolver's lookup."""
     stored = [
         StoredCable(
@@ -54,7 +63,8 @@ def build_lookup(conn: Connection) -> MemoryLookup:
         for r in queries.all_cables_for_lookup(conn)
     ]
     # The bundled Cablegate catalogue (read once per process) and any loaded by the user.
-    return MemoryLookup(stored, chain(bundled_catalogue().ids, catalog_store.real_ids(conn)))
+    lookup = MemoryLookup(stored, chain(bundled_catalogue().ids, catalog_store.real_ids(conn)))
+    return LookupSnapshot(lookup, len(stored))
 
 
 def item_from_row(r: Row) -> RefItem:
@@ -78,16 +88,26 @@ def item_from_row(r: Row) -> RefItem:
 
 
 def resolve_pending(
-    engine: Engine, *, lookup: MemoryLookup | None = None, progress: Callable[[int], None] | None = None
+    engine: Engine, *, lookup: LookupSnapshot | None = None, progress: Callable[[int], None] | None = None
 ) -> ResolveReport:
     """Resolve the references of every cable flagged pending, and those waiting for them."""
     report = ResolveReport()
+    with write_tx(engine) as conn:
+        writes.lock_resolution(conn)
+        # Year-less items of settled cables whose year is read from a post's timeline
+        # must be looked at again when cables of that post and year arrive.
+        watchers = queries.settled_citers_watching(conn, queries.pending_posts_years(conn))
+        writes.mark_pending(conn, sorted(watchers))
     while True:
         with write_tx(engine) as conn:
+            writes.lock_resolution(conn)
             pending = queries.pending_cables(conn, CHUNK)
             if not pending:
                 break
-            if lookup is None:  # built only when there is work: it reads every stored cable
+            # Built only when there is work (it reads every stored cable), and again when
+            # another process stored cables meanwhile: a stale lookup could undo a link
+            # that process just made.
+            if lookup is None or lookup.cables != queries.count_cables(conn):
                 lookup = build_lookup(conn)
             ids = [p.id for p in pending]
             waiting = ids + [p.real_id for p in pending if p.real_id]
@@ -95,7 +115,7 @@ def resolve_pending(
             decisions = manual_store.decisions_for(conn, sorted({r.citing_id for r in refs}))
             rows = []
             for r in refs:
-                res = _resolve_row(r, citing[r.citing_id], lookup, decisions.get((r.citing_id, r.ordinal)))
+                res = _resolve_row(r, citing[r.citing_id], lookup.lookup, decisions.get((r.citing_id, r.ordinal)))
                 report.references += 1
                 report.by_status[str(res.status)] += 1
                 row = writes.resolution_row(r.id, res, _wait(r, res))

@@ -180,3 +180,43 @@ def references_to_resolve(
 
 def decode_json_list(text: str | None) -> list:
     return json.loads(text) if text else []
+
+
+def count_cables(conn: Connection) -> int:
+    return conn.execute(sa.select(sa.func.count()).select_from(CABLE)).scalar_one()
+
+
+def pending_posts_years(conn: Connection) -> set[tuple[str, int]]:
+    """(origin, year) of every cable waiting for resolution."""
+    rows = conn.execute(
+        sa.select(CABLE.c.origin, CABLE.c.year)
+        .where(CABLE.c.links_pending == sa.true(), CABLE.c.origin.is_not(None), CABLE.c.year.is_not(None))
+        .distinct()
+    )
+    return {(o, y) for o, y in rows}
+
+
+def settled_citers_watching(conn: Connection, posts_years: set[tuple[str, int]]) -> set[str]:
+    """Cables not pending whose year-less REF items read their year from the timeline of
+    one of ``posts_years`` (the item's post in its year or the year after): new cables
+    there can change how such an item resolves.  See ``resolve.pipeline.timeline_keys``."""
+    if not posts_years:
+        return set()
+    origins = sorted({o for o, _ in posts_years})
+    found: set[str] = set()
+    for part in chunks(origins):
+        rows = conn.execute(
+            sa.select(REFERENCE.c.citing_id, REFERENCE.c.cited_origin, REFERENCE.c.year)
+            .join(CABLE, CABLE.c.id == REFERENCE.c.citing_id)
+            .where(
+                CABLE.c.links_pending == sa.false(),
+                REFERENCE.c.kind == "cable",
+                REFERENCE.c.year_source == "citing_year",
+                REFERENCE.c.cited_origin.in_(part),
+                sa.or_(REFERENCE.c.status != "resolved", REFERENCE.c.method == "year_inferred"),
+            )
+        )
+        for citing_id, origin, year in rows:
+            if year is not None and ((origin, year) in posts_years or (origin, year - 1) in posts_years):
+                found.add(citing_id)
+    return found

@@ -21,6 +21,9 @@ CABLE = Cable.__table__
 REFERENCE = Reference.__table__
 MENTION = Mention.__table__
 
+# An arbitrary constant naming refdb's resolve lock among PostgreSQL advisory locks.
+RESOLUTION_LOCK = 0x7265_6664_62  # "refdb"
+
 # SQLite allows 32,766 bound parameters per statement; PostgreSQL 65,535.
 IN_CHUNK = 900
 
@@ -69,7 +72,7 @@ def save_cables(conn: Connection, cables: Sequence[ParsedCable], now: datetime) 
             [_cable_row(latest[cid], hashes[cid], now, key="b_id") for cid in changed],
         )
     if new:
-        conn.execute(sa.insert(CABLE), [_cable_row(latest[cid], hashes[cid], now) for cid in new])
+        bulk_insert(conn, CABLE, [_cable_row(latest[cid], hashes[cid], now) for cid in new])
 
     ref_rows = []
     mention_rows = []
@@ -91,10 +94,72 @@ def save_cables(conn: Connection, cables: Sequence[ParsedCable], now: datetime) 
             for i, m in enumerate(cable.mentions)
         )
     if ref_rows:
-        conn.execute(sa.insert(REFERENCE), ref_rows)
+        bulk_insert(conn, REFERENCE, ref_rows)
     if mention_rows:
-        conn.execute(sa.insert(MENTION), mention_rows)
+        bulk_insert(conn, MENTION, mention_rows)
     return SaveResult(tuple(new), tuple(changed), tuple(unchanged), len(ref_rows), len(mention_rows))
+
+
+# --- bulk inserts -----------------------------------------------------------------------
+# Ingest spends its store time here.  ``insert().values`` through Core processes every
+# row dict in Python (bind processors, key checks) before handing the batch to the
+# driver; for the hundreds of thousands of rows of a full corpus that is measurable, so
+# the two backends refdb ships with get the driver's own bulk path, fed tuples:
+# PostgreSQL COPY (psycopg 3), SQLite executemany of one prepared INSERT.  Any other
+# dialect takes Core executemany.  Values go through the column types' own bind
+# processors, so what is stored is identical to a Core insert.
+
+
+def bulk_insert(conn: Connection, table: sa.Table, rows: Sequence[dict]) -> None:
+    """Insert ``rows`` (dicts keyed by column name, all with the same keys) into ``table``
+    inside the caller's transaction."""
+    if not rows:
+        return
+    names = [c.name for c in table.columns if c.name in rows[0]]
+    dialect = conn.dialect
+    if dialect.name == "postgresql" and dialect.driver == "psycopg":
+        _copy_rows(conn, table, names, rows)
+    elif dialect.name == "sqlite":
+        info = conn.connection.info
+        if not info.get("refdb_bulk_cache"):
+            # Index pages of a big database stay in memory across batches (64 MB; the
+            # default 2 MB is exhausted by the reference indexes alone at full scale).
+            conn.exec_driver_sql("PRAGMA cache_size=-65536")
+            info["refdb_bulk_cache"] = True
+        processors = _bind_processors(dialect, table, names)
+        if processors:
+            tuples = [tuple(p(r[n]) if p else r[n] for n, p in zip(names, processors)) for r in rows]
+        else:
+            tuples = [tuple(r[n] for n in names) for r in rows]
+        cols = ", ".join(dialect.identifier_preparer.quote(n) for n in names)
+        sql = f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({cols}) VALUES ({', '.join('?' * len(names))})"
+        conn.exec_driver_sql(sql, tuples)
+    else:
+        conn.execute(sa.insert(table), list(rows))
+
+
+_PROCESSORS: dict[tuple[str, str, tuple[str, ...]], list] = {}
+
+
+def _bind_processors(dialect, table: sa.Table, names: list[str]) -> list:  # type: ignore[no-untyped-def]
+    """Per-column bind processors (None where the driver takes the value as it is)."""
+    key = (dialect.name, table.name, tuple(names))
+    if key not in _PROCESSORS:
+        procs = [table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names]
+        _PROCESSORS[key] = procs if any(procs) else []
+    return _PROCESSORS[key]
+
+
+def _copy_rows(conn: Connection, table: sa.Table, names: list[str], rows: Sequence[dict]) -> None:
+    """PostgreSQL COPY FROM STDIN through the connection's own psycopg cursor (so inside
+    the same transaction); psycopg adapts datetimes, booleans and NULLs itself."""
+    preparer = conn.dialect.identifier_preparer
+    cols = ", ".join(preparer.quote(n) for n in names)
+    dbapi_conn = conn.connection.driver_connection
+    with dbapi_conn.cursor() as cur:  # type: ignore[union-attr]
+        with cur.copy(f"COPY {preparer.format_table(table)} ({cols}) FROM STDIN") as copy:
+            for r in rows:
+                copy.write_row([r[n] for n in names])
 
 
 def _cable_row(c: ParsedCable, digest: str, now: datetime, key: str = "id") -> dict:
@@ -201,6 +266,19 @@ def write_resolutions(conn: Connection, rows: Sequence[dict]) -> None:
         )
     )
     conn.execute(stmt, list(rows))
+
+
+def mark_pending(conn: Connection, cable_ids: Sequence[str]) -> None:
+    for part in chunks(sorted(cable_ids)):
+        conn.execute(sa.update(CABLE).where(CABLE.c.id.in_(part)).values(links_pending=True))
+
+
+def lock_resolution(conn: Connection) -> None:
+    """Serialise resolve passes of concurrent processes for this transaction.  SQLite
+    writers already hold the database lock (BEGIN IMMEDIATE); PostgreSQL takes a
+    transaction-scoped advisory lock."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": RESOLUTION_LOCK})
 
 
 def clear_pending(conn: Connection, cable_ids: Sequence[str]) -> None:
