@@ -177,8 +177,10 @@ def unresolved(
     engine: Engine, *, origin: str | None = None, year: int | None = None, reason: str | None = None
 ) -> list[dict]:
     """Every reference that did not resolve, with its triage reason and candidates."""
+    origin_n = normalise_origin(origin) if origin is not None else None
+    if origin is not None and not origin_n:
+        return []  # "%" or "'; --" names no post: match nothing rather than everything
     with read_tx(engine) as conn:
-        origin_n = normalise_origin(origin) if origin else None
         return [
             {
                 "citing_id": r.citing_id,

@@ -56,15 +56,21 @@ def current_revision(engine: Engine) -> str | None:
 def _run(engine: Engine, fn, revision: str) -> None:  # type: ignore[no-untyped-def]
     cfg = _config()
     with engine.connect() as conn:
-        if conn.dialect.name == "sqlite":
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
             # Batch operations re-create tables; foreign keys must be off meanwhile
-            # (the pragma is a no-op inside a transaction, so set it before).
-            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        cfg.attributes["connection"] = conn
-        fn(cfg, revision)
-        conn.commit()
-        if conn.dialect.name == "sqlite":
-            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            # (ON DELETE CASCADE would empty the child tables).  The pragma is a no-op
+            # inside a transaction, so it goes to the driver connection, which runs in
+            # autocommit until refdb's BEGIN (see engine.py).
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            cfg.attributes["connection"] = conn
+            fn(cfg, revision)
+            conn.commit()
+        finally:
+            if sqlite:
+                conn.rollback()
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
