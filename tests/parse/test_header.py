@@ -351,3 +351,20 @@ def test_metadata_id_differing_from_the_banner_is_reported_not_replaced() -> Non
     cable = parse_cable(relabelled)
     assert cable.id is not None and cable.id.canonical == "09CAIRO1515"
     assert "banner reads CAIRO 001514, the ID is 09CAIRO1515" in cable.warnings
+
+
+@pytest.mark.parametrize(
+    "heading, expected",
+    [
+        # Flattened mongo-export bodies glue TAGS onto the date (05SANAA1352, 06TELAVIV687).
+        ("E.O. 12958: DECL: 05/21/2015TAGS: PREL PGOV PTER PINR KMCA KMPI", "05/21/2015"),
+        ("E.O. 12958: DECL: 02/15/2016TAGS: ECON KWBG PGOV PREL KPAL IS", "02/15/2016"),
+        ("E.O. 12958: DECL: 04/11/2018\nTAGS: PREL", "04/11/2018"),
+        ("E.O. 12958: N/A SUBJECT: EXPORT CONTROLS", "N/A"),
+    ],
+    ids=["glued-tags-sanaa", "glued-tags-telaviv", "own-line", "na-then-subject"],
+)
+def test_declassification_date_stops_at_the_next_field(heading, expected):
+    from refdb.parse.heading import declassify_on
+
+    assert declassify_on(heading) == expected
