@@ -8,6 +8,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import refdb.store.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+from refdb.store.search import include_in_autogenerate
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -32,6 +33,8 @@ def run_migrations_online() -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         render_item=_render_item,
         compare_type=True,
+        # The full-text search objects of revision 0003 are hand-written SQL.
+        include_name=include_in_autogenerate,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,0 +1,235 @@
+"""Full-text search (revision 0003): results, filters, the index kept right through
+re-ingest and deletes, hostile search strings, and the schema objects themselves."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from refdb.errors import UsageError
+from refdb.service.search import parse_query, reindex, search
+from refdb.store import search as store
+from refdb.store.engine import read_tx, write_tx
+
+from service.factory import cable, ref  # tests/ is on sys.path
+
+from .helpers import load
+
+CABLES = [
+    cable("08TOKYO100", "2008-02-01 10:00", subject="NUCLEAR POWER PLANT INSPECTIONS",
+          text="TOKYO 000100\nSUBJECT: NUCLEAR POWER PLANT INSPECTIONS\n1. (C) Inspectors visited the reactors."),
+    cable("08TOKYO200", "2008-03-01 10:00", subject="RICE TARIFFS",
+          text="TOKYO 000200\nSUBJECT: RICE TARIFFS\n1. (U) Sanctions on nuclear suppliers were discussed; the six-party talks stalled."),
+    cable("07MOSCOW300", "2007-05-01 10:00", subject="GAS PRICES",
+          text="MOSCOW 000300\nSUBJECT: GAS PRICES\n1. (C) The six-party talks came up; nothing on nuclear matters. It's \"quoted\" text; DROP TABLE here."),
+    cable("08MOSCOW400", "2008-06-01 10:00", subject="WEATHER",
+          text="MOSCOW 000400\nSUBJECT: WEATHER\n1. (U) Cold. Inspector general met the party secretary."),
+]
+
+
+@pytest.fixture
+def db(engine):
+    load(engine, CABLES)
+    return engine
+
+
+def _ids(rows):  # type: ignore[no-untyped-def]
+    return [r["id"] for r in rows]
+
+
+@pytest.mark.parametrize(
+    ("query", "kwargs", "expected"),
+    [
+        ("nuclear", {}, {"08TOKYO100", "08TOKYO200", "07MOSCOW300"}),
+        ("inspection", {}, {"08TOKYO100"}),  # stemmed: inspections
+        ("inspectors", {}, {"08TOKYO100", "08MOSCOW400"}),  # Inspectors, Inspector
+        ("sanction nuclear", {}, {"08TOKYO200"}),  # every word must appear
+        ('"six-party talks"', {}, {"08TOKYO200", "07MOSCOW300"}),
+        ('"talks six-party"', {}, set()),  # a phrase keeps its order
+        ("nuclear", {"origin": "moscow"}, {"07MOSCOW300"}),
+        ("nuclear", {"year": 2008}, {"08TOKYO100", "08TOKYO200"}),
+        ("nuclear", {"tag": "prel"}, {"08TOKYO100", "08TOKYO200", "07MOSCOW300"}),
+        ("nuclear", {"tag": "KNNP"}, set()),
+        ("nuclear", {"classification": "confidential"}, {"08TOKYO100", "08TOKYO200", "07MOSCOW300"}),
+        ("nuclear", {"since": "2008-02-15", "until": "2008"}, {"08TOKYO200"}),
+        ("zeppelin", {}, set()),
+    ],
+    ids=["word", "stemming", "plural-singular", "all-words", "phrase", "phrase-order", "origin", "year", "tag", "tag-absent",
+         "classification", "date-range", "no-match"],
+)
+def test_search_finds(db, query, kwargs, expected):
+    assert set(_ids(search(db, query, **kwargs))) == expected
+
+
+def test_subject_hits_rank_first_and_snippets_mark_the_words(db):
+    rows = search(db, "nuclear")
+    assert rows[0]["id"] == "08TOKYO100"  # in its subject
+    assert rows[0]["score"] >= rows[1]["score"] >= rows[2]["score"]
+    assert all("«" in r["snippet"] and "»" in r["snippet"] for r in rows)
+    assert search(db, "nuclear", limit=1) == rows[:1]
+
+
+# Strings full of FTS syntax and SQL: never an error, never interpreted.
+HOSTILE = [
+    ('"', UsageError),
+    ('""', UsageError),
+    ("*", UsageError),
+    ("'; DROP TABLE cable; --", set()),  # no cable has the three words
+    ("'; DROP TABLE here --", {"07MOSCOW300"}),
+    ('nuclear"', {"08TOKYO100", "08TOKYO200", "07MOSCOW300"}),
+    ('"nuclear', {"08TOKYO100", "08TOKYO200", "07MOSCOW300"}),
+    ("nuclear OR weather", set()),  # OR is ignored (a stop word), and no cable has both
+    ("NOT nuclear", {"08TOKYO100", "08TOKYO200", "07MOSCOW300"}),  # no negation: NOT is ignored
+    ("the OR not", UsageError),  # only stop words
+    ("nuc*", set()),  # no prefix queries: * is punctuation
+    ("NEAR(nuclear talks)", set()),
+    ("subject:nuclear", {"08TOKYO100"}),  # no column filter: the words "subject nuclear" in a row
+    ("-nuclear", {"08TOKYO100", "08TOKYO200", "07MOSCOW300"}),
+    ("(nuclear)", {"08TOKYO100", "08TOKYO200", "07MOSCOW300"}),
+    ("it's quoted", {"07MOSCOW300"}),
+    ('"it\'s ""quoted"" text"', {"07MOSCOW300"}),
+    ("nuclear \x00 talks", {"08TOKYO200", "07MOSCOW300"}),
+    ("% _ nuclear", {"08TOKYO100", "08TOKYO200", "07MOSCOW300"}),
+    ("\\ nuclear", {"08TOKYO100", "08TOKYO200", "07MOSCOW300"}),
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), HOSTILE, ids=[repr(q) for q, _ in HOSTILE])
+def test_hostile_search_strings_are_safe(db, query, expected):
+    if isinstance(expected, type):
+        with pytest.raises(expected):
+            search(db, query)
+    else:
+        assert set(_ids(search(db, query))) == expected
+    with read_tx(db) as conn:  # nothing was dropped or changed
+        assert conn.execute(sa.text("SELECT count(*) FROM cable")).scalar_one() == len(CABLES)
+
+
+@pytest.mark.parametrize(
+    ("text", "terms"),
+    [
+        ("x y", [["x"], ["y"]]),
+        ('"x y" z', [["x", "y"], ["z"]]),
+        ('x "y', [["x"], ['"y']]),
+        ("the x", [["x"]]),
+        ("* OR nuclear", [["nuclear"]]),
+        ("not don't", None),
+        ('"not now" x', [["not", "now"], ["x"]]),
+        ("  x  ", [["x"]]),
+    ],
+)
+def test_parse_query(text, terms):
+    if terms is None:
+        with pytest.raises(UsageError):
+            parse_query(text)
+    else:
+        assert parse_query(text) == terms
+
+
+@pytest.mark.parametrize(
+    ("terms", "fts"),
+    [
+        ([["a"]], '"a"'),
+        ([["a", "b"], ["c"]], '"a b" "c"'),
+        ([['say "hi"']], '"say ""hi"""'),
+    ],
+)
+def test_fts5_phrases_escape_quotes(terms, fts):
+    assert store.fts5_query(terms) == fts
+
+
+def test_reingest_of_a_changed_cable_updates_the_index(db):
+    assert _ids(search(db, "reactors")) == ["08TOKYO100"]
+    changed = cable("08TOKYO100", "2008-02-01 10:00", subject="SOLAR POWER",
+                    text="TOKYO 000100\nSUBJECT: SOLAR POWER\n1. (C) Panels everywhere.")
+    load(db, [changed])
+    assert search(db, "reactors") == []
+    assert _ids(search(db, "panels")) == ["08TOKYO100"]
+    assert _ids(search(db, "solar")) == ["08TOKYO100"]
+    assert "08TOKYO100" not in _ids(search(db, "nuclear"))
+    _assert_index_consistent(db)
+
+
+def test_unchanged_reingest_and_resolution_leave_the_index_alone(db):
+    before = search(db, "nuclear")
+    load(db, CABLES)
+    load(db, [cable("08TOKYO500", "2008-07-01 10:00", (ref(0, "A", "08TOKYO100"),), subject="FOLLOW-UP ON NUCLEAR")])
+    assert _ids(search(db, "nuclear")) == ["08TOKYO500"] + _ids(before) or set(_ids(search(db, "nuclear"))) == set(
+        _ids(before)) | {"08TOKYO500"}
+    _assert_index_consistent(db)
+
+
+def test_deleted_cables_leave_the_index(db):
+    with write_tx(db) as conn:
+        conn.execute(sa.text("DELETE FROM cable WHERE id = '08TOKYO100'"))
+    assert "08TOKYO100" not in _ids(search(db, "nuclear"))
+    _assert_index_consistent(db)
+
+
+def test_reindex_rebuilds(db):
+    assert reindex(db) is True
+    assert set(_ids(search(db, "nuclear"))) == {"08TOKYO100", "08TOKYO200", "07MOSCOW300"}
+
+
+def _assert_index_consistent(engine) -> None:  # type: ignore[no-untyped-def]
+    with read_tx(engine) as conn:
+        assert store.integrity_check(conn)
+
+
+def test_integrity_check_notices_a_stale_index(engine):
+    if engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's expression index cannot go stale")
+    load(engine, CABLES)
+    with write_tx(engine) as conn:  # bypass the triggers: what a VACUUM renumbering would do
+        conn.exec_driver_sql("DROP TRIGGER cable_fts_au")
+        conn.exec_driver_sql("UPDATE cable SET text = 'nothing here', subject = 'NOTHING' WHERE id = '08TOKYO100'")
+    with read_tx(engine) as conn:
+        assert not store.integrity_check(conn)
+    assert reindex(engine) is True
+
+
+def test_search_objects_exist_at_head(engine):
+    with read_tx(engine) as conn:
+        objects = store.search_objects(conn)
+    if engine.dialect.name == "sqlite":
+        assert objects == {"table": [store.FTS_TABLE], "trigger": sorted(store.FTS_TRIGGERS)}
+    else:
+        assert objects == {"index": [store.PG_INDEX]}
+
+
+def test_postgresql_search_uses_the_gin_index(engine):
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only")
+    load(engine, CABLES)
+    with read_tx(engine) as conn:
+        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        plan = store.explain(conn, [["nuclear"], ["six", "party"]])
+    assert store.PG_INDEX in plan
+
+
+def test_migration_0003_downgrades_and_upgrades_with_data(engine):
+    from refdb.store.migrate import downgrade, upgrade
+
+    load(engine, CABLES)
+    downgrade(engine, "0002")
+    with read_tx(engine) as conn:
+        assert store.search_objects(conn) == {}
+    upgrade(engine)  # the upgrade indexes the cables already stored
+    assert set(_ids(search(engine, "nuclear"))) == {"08TOKYO100", "08TOKYO200", "07MOSCOW300"}
+    _assert_index_consistent(engine)
+
+
+def test_tables_agree_with_migrations(engine):
+    """Alembic's comparison finds nothing to do once the search objects (made by hand in
+    0003) are left out as migrations/env.py leaves them out."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    import refdb.store.tables  # noqa: F401
+
+    with engine.connect() as conn:
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_name": store.include_in_autogenerate}
+        )
+        assert compare_metadata(context, SQLModel.metadata) == []
