@@ -85,7 +85,7 @@ _EO = re.compile(r"(?:E\.[ \t]?O\.?|EO|E\.o\.?)[ \t]*+:?[ \t]*+1\d{3,4}[ \t]*+:?
 _DECL_WORD = re.compile(r"(?:DECL(?:ASSIFY)?|[Dd]ecl)(?:[ \t]++ON)?[ \t]*+:?[ \t]*+")
 # "(?<![A-Za-z])" rather than "\b": flattened bodies glue the next field onto the date
 # ("DECL: 05/21/2015TAGS: PREL ..."), and there is no word boundary between 5 and T.
-_EO_END = re.compile(r"[ \t]{2,}|(?<![A-Za-z])(?:TAGS?|Tags|SUBJ(?:ECT)?)\b")
+_EO_END = re.compile(r"[ \t]{2,}|(?<![A-Za-z])(?:TAGS?|Tags|SUBJ(?:ECT)?)\b|(?:TAGS|SUBJECT)[ \t]*:")
 _TAGS = re.compile(r"(?:TAGS?|Tags)\b[ \t]*+:?[ \t]*+")
 _TAGS_END = re.compile(r"SUBJ(?:ECT)?[ \t]*:|\bSUBJ(?:ECT)?\b|\bSubject\b|\bREF\b|[ \t]{2,}(?=[A-Z][a-z])|\bE\.?O\.?[ \t]")
 _TAG_TOKEN = re.compile(r"[A-Z][A-Z0-9_\-]{0,15}")

@@ -361,8 +361,10 @@ def test_metadata_id_differing_from_the_banner_is_reported_not_replaced() -> Non
         ("E.O. 12958: DECL: 02/15/2016TAGS: ECON KWBG PGOV PREL KPAL IS", "02/15/2016"),
         ("E.O. 12958: DECL: 04/11/2018\nTAGS: PREL", "04/11/2018"),
         ("E.O. 12958: N/A SUBJECT: EXPORT CONTROLS", "N/A"),
+        # 07MUNICH: "N/A" glued to TAGS, which is glued to SUBJECT.
+        ("E.O. 12958: N/ATAGS: PGOV EINV INRB GMSUBJECT: GERMANY/BAVARIA", "N/A"),
     ],
-    ids=["glued-tags-sanaa", "glued-tags-telaviv", "own-line", "na-then-subject"],
+    ids=["glued-tags-sanaa", "glued-tags-telaviv", "own-line", "na-then-subject", "na-glued-tags"],
 )
 def test_declassification_date_stops_at_the_next_field(heading, expected):
     from refdb.parse.heading import declassify_on
