@@ -151,8 +151,14 @@ def repair_published(published: str, known_origins: Iterable[str] = ()) -> tuple
     one substitution or one swap of neighbours away (``MINSI``, ``AITTAIPIE``) when
     exactly one known origin is.
     """
+    try:
+        return _repair(published, frozenset(known_origins))
+    except InvalidCableId:  # a fused fragment left a serial or origin no cable can have
+        return None, "unreadable"
+
+
+def _repair(published: str, origins: frozenset[str]) -> tuple[CableId | None, str]:
     s = published.strip().upper()
-    origins = frozenset(known_origins)
     m = _CANONICAL.match(s)
     if m:
         cid = CableId.of(int(m.group(1)), m.group(2), int(m.group(3)))

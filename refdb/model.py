@@ -57,7 +57,12 @@ class InputProblem:
 
     def __str__(self) -> str:
         where = f"{self.source}:{self.locator}" if self.locator else self.source
-        return f"{where}: {self.message}"
+        # One line whatever the file is called: a newline in a file name must not split it.
+        return _one_line(f"{where}: {self.message}")
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 class RefKind(StrEnum):

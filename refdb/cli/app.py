@@ -39,6 +39,10 @@ def ingest(
     no_resolve: Annotated[bool, typer.Option("--no-resolve", help="Store only; resolve later with `refdb resolve`.")] = False,
     json_: JsonOpt = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No per-input error lines.")] = False,
+    jobs: Annotated[
+        Optional[int],
+        typer.Option("--jobs", "-j", min=1, help="Parse in this many processes.  [default: all cores]", show_default=False),
+    ] = None,
 ) -> None:
     """Read cables and store them, then resolve their references.
 
@@ -48,18 +52,45 @@ def ingest(
 
     Example: refdb ingest seeds/ --db cables.sqlite
     """
+    import time
+
+    from refdb.service.ingest import default_jobs
     from refdb.service.ingest import ingest as run_ingest
 
     for p in paths:
         if p != "-" and not Path(p).exists():
             raise UsageError(f"{p}: no such file or directory")
     engine = open_db(db)
+    show_progress = sys.stderr.isatty()
+    progress = {"n": 0, "started": time.perf_counter(), "shown": 0.0}
 
     def on_problem(problem) -> None:  # type: ignore[no-untyped-def]
         if not quiet:
+            if show_progress and progress["n"]:
+                sys.stderr.write("\n")
             output.message(f"Error: {problem}")
 
-    report = run_ingest(engine, paths, batch_size=batch_size, resolve=not no_resolve, on_problem=on_problem)
+    def on_progress(n: int) -> None:
+        # A one-line counter on stderr (a terminal only): cables stored and the rate.
+        progress["n"] += n
+        now = time.perf_counter()
+        if now - progress["shown"] >= 0.5:
+            progress["shown"] = now
+            rate = progress["n"] / max(now - progress["started"], 1e-9)
+            sys.stderr.write(f"\r{progress['n']:,} cables stored ({rate:,.0f}/s)")
+            sys.stderr.flush()
+
+    report = run_ingest(
+        engine,
+        paths,
+        jobs=jobs or default_jobs(),
+        batch_size=batch_size,
+        resolve=not no_resolve,
+        on_problem=on_problem,
+        on_progress=on_progress if show_progress else None,
+    )
+    if show_progress and progress["n"]:
+        sys.stderr.write("\n")
     summary = report.as_dict()
     if json_:
         output.emit_json(summary)
@@ -133,21 +164,35 @@ def show(
 def refs(
     cable_id: Annotated[str, typer.Argument(metavar="ID", help="The citing cable.")],
     db: DbOpt = None,
+    depth: Annotated[
+        Optional[int],
+        typer.Option("--depth", min=1, help="List the stored cables reached through N levels of citations instead, each once, with its depth and path."),
+    ] = None,
     json_: JsonOpt = False,
     jsonl: JsonlOpt = False,
     csv_: CsvOpt = False,
 ) -> None:
     """What a cable cites: its REF items in order, with status, method, confidence and target.
+    With --depth N: every stored cable reached by following citations N levels deep.
 
-    Example: refdb refs 08TOKYO1002 --json
+    Example: refdb refs 08TOKYO1002 --json   (or: refdb refs 08TOKYO1002 --depth 3)
     """
     from refdb.service.queries import refs as run_refs
 
     fmt = output.choose(json_, jsonl, csv_)
-    rows = run_refs(open_db(db, create=False), cable_id)
+    if depth is not None:
+        from refdb.cli.research import refs_deep
+
+        refs_deep(db, cable_id, depth, fmt)
+        return
+    from refdb.cli.research import database, emit
+
+    with database(db) as engine:
+        rows = run_refs(engine, cable_id)
     if fmt is output.Format.TABLE:
         rows = _mention_summary(rows)
-    output.emit_rows(rows, fmt, REF_COLUMNS, title=f"References of {cable_id}")
+    emit(rows, fmt, REF_COLUMNS, title=f"References of {cable_id}", empty="No REF block.",
+         priority=("letter", "raw", "status", "target_id", "cited_id", "reason", "mentions", "method", "confidence", "kind"))
 
 
 @app.command("cited-by")
@@ -155,23 +200,33 @@ def refs(
 def cited_by(
     cable_id: Annotated[str, typer.Argument(metavar="ID", help="The cited cable.")],
     db: DbOpt = None,
+    depth: Annotated[
+        Optional[int],
+        typer.Option("--depth", min=1, help="Also the cables citing those, N levels up, each once, with its depth and path."),
+    ] = None,
     json_: JsonOpt = False,
     jsonl: JsonlOpt = False,
     csv_: CsvOpt = False,
 ) -> None:
     """The stored cables whose references link to this one, oldest first.
+    With --depth N: every stored cable that leads to it through N levels of citations.
 
-    Example: refdb cited-by 08TOKYO960
+    Example: refdb cited-by 08TOKYO960   (or: refdb cited-by 08TOKYO960 --depth 2 --csv)
     """
     from refdb.service.queries import cited_by as run_cited_by
 
     fmt = output.choose(json_, jsonl, csv_)
-    rows = run_cited_by(open_db(db, create=False), cable_id)
-    output.emit_rows(
-        rows, fmt, ("citing_id", "letter", "raw", "citing_date", "method", "confidence"), title=f"Cables citing {cable_id}"
-    )
-    if not rows and fmt is output.Format.TABLE:
-        output.message("No stored cable cites it.")
+    if depth is not None:
+        from refdb.cli.research import cited_by_deep
+
+        cited_by_deep(db, cable_id, depth, fmt)
+        return
+    from refdb.cli.research import database, emit
+
+    with database(db) as engine:
+        rows = run_cited_by(engine, cable_id)
+    emit(rows, fmt, ("citing_id", "letter", "raw", "citing_date", "method", "confidence"),
+         title=f"Cables citing {cable_id}", empty="No stored cable cites it.")
 
 
 @app.command()
@@ -181,21 +236,38 @@ def unresolved(
     origin: Annotated[Optional[str], typer.Option(help="Only references to cables of this post (e.g. TOKYO).")] = None,
     year: Annotated[Optional[int], typer.Option(help="Only references to cables of this year (e.g. 2008).")] = None,
     reason: Annotated[Optional[str], typer.Option(help="Only this triage reason (e.g. in_catalogue_not_loaded).")] = None,
+    rank: Annotated[bool, typer.Option("--rank", help="One row per missing cable, the most-cited first: the cables you do not have.")] = False,
+    group_by: Annotated[
+        Optional[str], typer.Option("--group-by", metavar="reason|origin|year", help="Counts per reason, cited post or cited year.")
+    ] = None,
+    summary: Annotated[bool, typer.Option("--summary", help="Counts by reason, by origin and by year.")] = False,
+    limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=1, help="At most this many rows (per table with --summary).")] = None,
     json_: JsonOpt = False,
     jsonl: JsonlOpt = False,
     csv_: CsvOpt = False,
 ) -> None:
-    """Every reference that did not resolve, with the reason why.
+    """Every reference that did not resolve, with the reason why; or, with --rank, the
+    most-cited cables you do not have; or counts (--group-by, --summary).
 
-    Example: refdb unresolved --origin TOKYO --year 2007
+    Example: refdb unresolved --rank --origin TOKYO -n 20
     """
     from refdb.service.queries import unresolved as run_unresolved
 
     fmt = output.choose(json_, jsonl, csv_)
-    rows = run_unresolved(open_db(db, create=False), origin=origin, year=year, reason=reason)
-    output.emit_rows(
-        rows, fmt, ("citing_id", "letter", "raw", "cited_id", "status", "reason"), title="Unresolved references"
-    )
+    if rank or group_by is not None or summary:
+        from refdb.cli.research import unresolved_report
+
+        unresolved_report(db, rank=rank, group_by=group_by, summary=summary, origin=origin, year=year,
+                          reason=reason, limit=limit, fmt=fmt)
+        return
+    from refdb.cli.research import database, emit
+
+    with database(db) as engine:
+        rows = run_unresolved(engine, origin=origin, year=year, reason=reason)
+    if limit is not None:
+        rows = rows[:limit]
+    emit(rows, fmt, ("citing_id", "letter", "raw", "cited_id", "status", "reason"), title="Unresolved references",
+         empty="Nothing unresolved.")
 
 
 # --- parse (no database) ------------------------------------------------------------
@@ -287,11 +359,9 @@ def resolve(
 
     Example: refdb resolve --all
     """
-    from refdb.service.catalog import ensure_catalog
     from refdb.service.resolve import resolve_all, resolve_pending
 
     engine = open_db(db)
-    ensure_catalog(engine)
     report = resolve_all(engine) if all_ else resolve_pending(engine)
     summary = {
         "references_examined": report.references,
@@ -365,11 +435,12 @@ app.add_typer(catalog_app, name="catalog")
 @catalog_app.command("load")
 @handles_errors
 def catalog_load(
-    file: Annotated[Optional[Path], typer.Argument(help="CSV (refid,month), optionally gzipped; default: the bundled Cablegate list.")] = None,
+    file: Annotated[Path, typer.Argument(help="CSV of cable IDs (refid[,month]), optionally gzipped.")],
     db: DbOpt = None,
-    name: Annotated[str, typer.Option(help="Catalogue name (loading a name again replaces it).")] = "cablegate",
+    name: Annotated[Optional[str], typer.Option(help="Catalogue name; loading a name again replaces it. Default: the file name.")] = None,
 ) -> None:
-    """Load a catalogue of cable IDs, then re-resolve so triage reflects it.
+    """Load a catalogue of released cable IDs on top of the bundled Cablegate list, then
+    re-resolve so triage ("exists but not loaded") reflects it.
 
     Example: refdb catalog load plusd_ids.csv.gz --name plusd
     """
@@ -377,15 +448,16 @@ def catalog_load(
     from refdb.service.catalog import load_catalog
     from refdb.service.resolve import resolve_all
 
-    if file is not None and not file.is_file():
+    if not file.is_file():
         raise UsageError(f"{file}: no such file")
+    catalog_name = name or file.name.split(".")[0]
     engine = open_db(db)
     try:
-        n = load_catalog(engine, file, name=name)
+        n = load_catalog(engine, file, name=catalog_name)
     except CatalogError as exc:
         raise UsageError(str(exc)) from None
     report = resolve_all(engine)
-    output.message(f"catalogue {name}: {n} IDs loaded; {report.changed} references changed")
+    output.message(f"catalogue {catalog_name}: {n} IDs loaded; {report.changed} references changed")
 
 
 # --- maintenance -----------------------------------------------------------------
@@ -401,10 +473,23 @@ def migrate(db: DbOpt = None) -> None:
     from refdb.store.engine import create, normalise_url, safe_url
     from refdb.store.migrate import current_revision, head_revision, upgrade
 
+    from sqlalchemy.exc import DBAPIError
+
+    from refdb.cli.common import _first_line
+    from refdb.errors import DatabaseError
+
     url = normalise_url(db)
     engine = create(url)
-    before = current_revision(engine)
-    upgrade(engine)
+    try:
+        before = current_revision(engine)
+        upgrade(engine)
+    except DBAPIError as exc:
+        raise DatabaseError(
+            f"cannot migrate database {safe_url(url)}: {_first_line(exc.orig)}",
+            hint="check --db / REFDB_DB (and that the server is running)",
+        ) from None
+    finally:
+        engine.dispose()
     output.message(f"{safe_url(url)}: schema {before or 'none'} -> {head_revision()}")
 
 

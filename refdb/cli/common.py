@@ -69,7 +69,7 @@ def _fail(exc: RefdbError, code: int) -> None:
 
 def open_db(db: str | None, *, create: bool = True):  # type: ignore[no-untyped-def]
     """An engine on a database at the current schema (a new one is created)."""
-    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import DBAPIError
 
     from refdb.errors import DatabaseError
     from refdb.store.engine import create as create_engine
@@ -80,13 +80,19 @@ def open_db(db: str | None, *, create: bool = True):  # type: ignore[no-untyped-
     engine = create_engine(url)
     try:
         ensure_schema(engine, create=create)
-    except OperationalError as exc:
+    except DBAPIError as exc:  # server down, refused login, "file is not a database" ...
         engine.dispose()
         raise DatabaseError(
-            f"cannot open database {safe_url(url)}: {exc.orig}",
+            f"cannot open database {safe_url(url)}: {_first_line(exc.orig)}",
             hint="check --db / REFDB_DB (and that the server is running)",
         ) from None
     except BaseException:
         engine.dispose()  # no pooled connection left for the garbage collector to find open
         raise
     return engine
+
+
+def _first_line(exc: BaseException | None) -> str:
+    """A driver error in one line (psycopg's carry DETAIL/HINT lines)."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -238,7 +238,9 @@ def declassify_on(heading: str) -> str | None:
         value = value[decl.end() :]
     cut = _EO_END.search(value, 1)
     value = (value[: cut.start()] if cut else value).strip(" \t.;,")
-    return value or None
+    # A declassification value is a date or a short code (OADR, 1.6X1, N/A); anything
+    # longer ran into the next field of a damaged heading: keep its start only.
+    return value[:60].rstrip() or None
 
 
 def tags(heading: str) -> tuple[str, ...]:

@@ -4,25 +4,39 @@ Inputs stream through reader -> parser -> batched writes; each batch is one
 transaction, so an interruption loses at most the batch in flight and a re-run
 completes the job (stored cables are recognised by content hash and skipped).
 Then references are resolved (see :mod:`refdb.service.resolve`).
+
+Parsing is the CPU-heavy step, so with ``jobs`` > 1 it runs in worker processes:
+one process reads the input files, ``jobs`` processes parse chunks of raw cables, and
+this process only writes the database (SQLite has one writer), taking results in
+input order.  Queues are bounded, so memory stays at a few chunks per process
+whatever the input size.  Small inputs never start workers; stdin is read here.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from itertools import islice
 
 from sqlalchemy.engine import Engine
 
 from refdb.model import InputProblem, ParsedCable, RawCable
 from refdb.parse import UnreadableCable, parse_cable, read_path
-from refdb.service.catalog import ensure_catalog
 from refdb.service.resolve import ResolveReport, resolve_pending
 from refdb.store import writes
 from refdb.store.engine import write_tx
 
 BATCH = 500
+# Parallel parsing: raw cables per task, tasks in flight per worker, and how many raw
+# cables must be seen before starting workers is worth it.
+CHUNK = 64
+IN_FLIGHT_PER_JOB = 4
+PARALLEL_THRESHOLD = 2 * CHUNK
 
 
 @dataclass
@@ -37,6 +51,9 @@ class IngestReport:
     resolve: ResolveReport = field(default_factory=ResolveReport)
     seconds: float = 0.0
     bytes_read: int = 0
+    # where the time went (wall clock): reading + parsing + writing, then resolving
+    store_seconds: float = 0.0
+    resolve_seconds: float = 0.0
 
     @property
     def stored(self) -> int:
@@ -59,14 +76,46 @@ class IngestReport:
         }
 
 
-def parse_inputs(paths: Iterable[str]) -> Iterator[ParsedCable | InputProblem]:
-    """Every cable of every input, parsed; unreadable ones become problems."""
+def default_jobs() -> int:
+    """All cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def parse_inputs(paths: Iterable[str], *, jobs: int = 1) -> Iterator[ParsedCable | InputProblem]:
+    """Every cable of every input, parsed (in input order); unreadable ones become problems.
+
+    With ``jobs`` > 1 the parsing runs in that many worker processes, and the reading
+    in one more (files only: stdin is read here)."""
+    paths = list(paths)
+    raws = _raw_inputs(paths)
+    if jobs <= 1:
+        for item in raws:
+            yield item if isinstance(item, InputProblem) else _parse_one(item)
+        return
+    # Read ahead a little: an input this small is parsed here, without workers.
+    head = list(islice(raws, PARALLEL_THRESHOLD))
+    if len(head) < PARALLEL_THRESHOLD:
+        for item in head:
+            yield item if isinstance(item, InputProblem) else _parse_one(item)
+        return
+    if "-" in paths:  # stdin cannot be read twice: read it here, parse in workers
+        yield from _parse_parallel(_chain(head, raws), jobs)
+        return
+    raws.close()
+    yield from _pipeline(paths, jobs)
+
+
+def _raw_inputs(paths: Iterable[str]) -> Iterator[RawCable | InputProblem]:
     for path in paths:
-        for item in read_path(path):
-            if isinstance(item, InputProblem):
-                yield item
-                continue
-            yield _parse_one(item)
+        yield from read_path(path)
+
+
+def _chain(head: list, rest: Iterator) -> Iterator:  # type: ignore[type-arg]
+    yield from head
+    yield from rest
 
 
 def _parse_one(raw: RawCable) -> ParsedCable | InputProblem:
@@ -78,9 +127,129 @@ def _parse_one(raw: RawCable) -> ParsedCable | InputProblem:
         return InputProblem(raw.source, raw.locator, f"internal parser error ({type(exc).__name__}: {exc})")
 
 
-def ingest(engine: Engine, paths: Iterable[str], **options) -> IngestReport:  # type: ignore[no-untyped-def]
-    """Ingest files, directories and ``-`` (stdin); options as for :func:`ingest_parsed`."""
-    return ingest_parsed(engine, parse_inputs(paths), **options)
+def _parse_chunk(chunk: list[RawCable | InputProblem]) -> list[ParsedCable | InputProblem]:
+    """Worker side: parse one chunk (problems from the readers pass through in place)."""
+    return [item if isinstance(item, InputProblem) else _parse_one(item) for item in chunk]
+
+
+def _mp_context():  # type: ignore[no-untyped-def]
+    import multiprocessing
+
+    # fork starts workers in milliseconds with the parser already imported; elsewhere
+    # (macOS, Windows) spawn is the safe default.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if sys.platform.startswith("linux") and "fork" in methods else "spawn")
+
+
+def _parse_parallel(raws: Iterator[RawCable | InputProblem], jobs: int) -> Iterator[ParsedCable | InputProblem]:
+    """Chunks of raw cables read here to a process pool, results in input order, a
+    bounded number of chunks in flight (``Pool.imap`` would read the whole input ahead)."""
+    max_in_flight = jobs * IN_FLIGHT_PER_JOB
+    pool = _mp_context().Pool(jobs, initializer=_worker_setup)
+    try:
+        pending: deque = deque()
+        while True:
+            chunk = list(islice(raws, CHUNK))
+            if chunk:
+                pending.append(pool.apply_async(_parse_chunk, (chunk,)))
+            while pending and (len(pending) >= max_in_flight or not chunk):
+                yield from pending.popleft().get()
+            if not chunk:
+                break
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+# The file pipeline: one reader process -> ``jobs`` parser processes -> this process,
+# which only writes.  Queues are bounded, so a slow writer holds the readers back and
+# memory stays at a few chunks per process.
+_DONE = "done"
+
+
+def _worker_setup() -> None:
+    """In a pipeline process: leave Ctrl-C to the parent (which stops the pipeline), and
+    die with the parent if it is killed outright (Linux), instead of lingering."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+
+def _reader_main(paths: list[str], raw_q, jobs: int) -> None:  # type: ignore[no-untyped-def]
+    _worker_setup()
+    try:
+        seq = 0
+        raws = _raw_inputs(paths)
+        while True:
+            chunk = list(islice(raws, CHUNK))
+            if not chunk:
+                break
+            raw_q.put((seq, chunk))
+            seq += 1
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises
+        raw_q.put((-1, f"{type(exc).__name__}: {exc}"))
+    finally:
+        for _ in range(jobs):
+            raw_q.put(None)
+
+
+def _parser_main(raw_q, out_q) -> None:  # type: ignore[no-untyped-def]
+    _worker_setup()
+    while True:
+        task = raw_q.get()
+        if task is None:
+            out_q.put(None)
+            return
+        seq, chunk = task
+        out_q.put((seq, chunk if seq < 0 else _parse_chunk(chunk)))
+
+
+def _pipeline(paths: list[str], jobs: int) -> Iterator[ParsedCable | InputProblem]:
+    ctx = _mp_context()
+    raw_q = ctx.Queue(maxsize=jobs * IN_FLIGHT_PER_JOB)
+    out_q = ctx.Queue(maxsize=jobs * IN_FLIGHT_PER_JOB)
+    procs = [ctx.Process(target=_reader_main, args=(paths, raw_q, jobs), daemon=True)]
+    procs += [ctx.Process(target=_parser_main, args=(raw_q, out_q), daemon=True) for _ in range(jobs)]
+    for p in procs:
+        p.start()
+    try:
+        waiting: dict[int, list] = {}
+        next_seq, finished = 0, 0
+        while finished < jobs:
+            msg = out_q.get()
+            if msg is None:
+                finished += 1
+                continue
+            seq, results = msg
+            if seq < 0:
+                raise RuntimeError(f"reading the inputs failed: {results}")
+            waiting[seq] = results
+            while next_seq in waiting:
+                yield from waiting.pop(next_seq)
+                next_seq += 1
+        for seq in sorted(waiting):  # nothing should be left; never lose results
+            yield from waiting.pop(seq)
+        for p in procs:
+            p.join()
+    finally:
+        for p in procs:
+            if p.is_alive():
+                p.terminate()
+                p.join()
+
+
+def ingest(engine: Engine, paths: Iterable[str], *, jobs: int = 1, **options) -> IngestReport:  # type: ignore[no-untyped-def]
+    """Ingest files, directories and ``-`` (stdin), parsing in ``jobs`` processes;
+    other options as for :func:`ingest_parsed`."""
+    return ingest_parsed(engine, parse_inputs(paths, jobs=jobs), **options)
 
 
 def ingest_parsed(
@@ -122,8 +291,9 @@ def ingest_parsed(
         if len(batch) >= batch_size:
             flush()
     flush()
+    report.store_seconds = time.perf_counter() - started
     if resolve:
-        ensure_catalog(engine)
         report.resolve = resolve_pending(engine)
     report.seconds = time.perf_counter() - started
+    report.resolve_seconds = report.seconds - report.store_seconds
     return report

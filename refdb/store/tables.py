@@ -30,6 +30,9 @@ class Cable(SQLModel, table=True):
     """One stored cable, keyed by its ID as published (garbled IDs are kept as they are)."""
 
     __tablename__ = "cable"
+    # The resolver takes pending cables in ID order, a chunk at a time: this index
+    # serves that without sorting every pending cable per chunk (revision 0004).
+    __table_args__ = (sa.Index("ix_cable_links_pending_id", "links_pending", "id"),)
 
     id: str = Field(primary_key=True, max_length=ID_LEN)
     real_id: str | None = Field(default=None, max_length=ID_LEN, index=True)
@@ -95,7 +98,9 @@ class Reference(SQLModel, table=True):
     method: str | None = Field(default=None, max_length=32)
     confidence: float = 0.0
     target_id: str | None = Field(default=None, max_length=ID_LEN, index=True)
-    resolved_id: str | None = Field(default=None, max_length=ID_LEN)
+    # Indexed (0004): the resolver looks up references waiting for a cable by wait_id,
+    # resolved_id or cited_id; one unindexed term turned that OR into a table scan.
+    resolved_id: str | None = Field(default=None, max_length=ID_LEN, index=True)
     wait_id: str | None = Field(default=None, max_length=ID_LEN, index=True)
     reason: str | None = Field(default=None, max_length=40)
     evidence: str | None = Field(default=None, sa_column=sa.Column(sa.Text))  # JSON list

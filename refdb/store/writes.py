@@ -69,16 +69,16 @@ def save_cables(conn: Connection, cables: Sequence[ParsedCable], now: datetime) 
             conn.execute(sa.delete(REFERENCE).where(REFERENCE.c.citing_id.in_(part)))
         conn.execute(
             sa.update(CABLE).where(CABLE.c.id == sa.bindparam("b_id")),
-            [_cable_row(latest[cid], hashes[cid], now, key="b_id") for cid in changed],
+            [_fit(CABLE, _cable_row(latest[cid], hashes[cid], now, key="b_id")) for cid in changed],
         )
     if new:
-        bulk_insert(conn, CABLE, [_cable_row(latest[cid], hashes[cid], now) for cid in new])
+        bulk_insert(conn, CABLE, [_fit(CABLE, _cable_row(latest[cid], hashes[cid], now)) for cid in new])
 
     ref_rows = []
     mention_rows = []
     for cid in (*new, *changed):
         cable = latest[cid]
-        ref_rows.extend(_reference_row(cid, item) for item in cable.refs)
+        ref_rows.extend(_fit(REFERENCE, _reference_row(cid, item)) for item in cable.refs)
         mention_rows.extend(
             {
                 "citing_id": cid,
@@ -160,6 +160,29 @@ def _copy_rows(conn: Connection, table: sa.Table, names: list[str], rows: Sequen
         with cur.copy(f"COPY {preparer.format_table(table)} ({cols}) FROM STDIN") as copy:
             for r in rows:
                 copy.write_row([r[n] for n in names])
+
+
+def _limits(table: sa.Table) -> tuple[tuple[str, int], ...]:
+    # sqlmodel's AutoString is a TypeDecorator over String: ask for a length, not a class.
+    return tuple(
+        (c.name, c.type.length)
+        for c in table.columns
+        if getattr(c.type, "length", None) and not c.primary_key
+    )
+
+
+_LIMITS = {t.name: _limits(t) for t in (CABLE, REFERENCE, MENTION)}
+
+
+def _fit(table: sa.Table, row: dict) -> dict:
+    """Cut over-long header values to their column's length.  SQLite ignores lengths but
+    PostgreSQL refuses the whole batch; a damaged header line (a declassification date
+    that swallowed the next lines) must not cost the batch its cables."""
+    for name, length in _LIMITS[table.name]:
+        value = row.get(name)
+        if isinstance(value, str) and len(value) > length:
+            row[name] = value[: length - 1] + "…"
+    return row
 
 
 def _cable_row(c: ParsedCable, digest: str, now: datetime, key: str = "id") -> dict:

@@ -163,12 +163,6 @@ def test_every_command_has_help_with_an_example(command):
     assert "Example: refdb " + " ".join(command) in " ".join(result.stdout.split())
 
 
-def test_shell_completion_is_offered():
-    assert "--install-completion" in run("--help").stdout
-    script = run("--show-completion", "bash")
-    assert script.exit_code == 0 and "_REFDB_COMPLETE" in script.stdout
-
-
 EVIL = ["%", "_", "'; --", "x' OR '1'='1", ""]
 
 
