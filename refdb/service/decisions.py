@@ -54,10 +54,30 @@ def link(
     note: str | None = None,
 ) -> ResolveReport:
     """Link a REF item to a stored cable by hand (method ``manual``)."""
+    return _decide(engine, citing, letter, item, "link", target, author, note)
+
+
+def unlink(
+    engine: Engine, citing: str, letter: str | None, *, item: int | None = None, author: str, note: str | None = None
+) -> ResolveReport:
+    """Declare a REF item not linked, whatever the resolver computes (method ``manual``)."""
+    return _decide(engine, citing, letter, item, "unlink", None, author, note)
+
+
+def _decide(
+    engine: Engine,
+    citing: str,
+    letter: str | None,
+    item: int | None,
+    action: str,
+    target: str | None,
+    author: str,
+    note: str | None,
+) -> ResolveReport:
     with write_tx(engine) as conn:
         citing_id = find_cable(conn, citing)
-        target_id = find_cable(conn, target)
-        if target_id == citing_id:
+        target_id = find_cable(conn, target) if target is not None else None
+        if target_id is not None and target_id == citing_id:
             raise UsageError("a cable cannot cite itself")
         ref = _item(conn, citing_id, letter, item)
         manual_store.record(
@@ -66,31 +86,8 @@ def link(
             ordinal=ref.ordinal,
             letter=ref.letter,
             raw=ref.raw,
-            action="link",
+            action=action,
             target_id=target_id,
-            author=author,
-            at=datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0),
-            note=note,
-        )
-        _mark_pending(conn, citing_id)
-    return resolve_pending(engine)
-
-
-def unlink(
-    engine: Engine, citing: str, letter: str | None, *, item: int | None = None, author: str, note: str | None = None
-) -> ResolveReport:
-    """Declare a REF item not linked, whatever the resolver computes (method ``manual``)."""
-    with write_tx(engine) as conn:
-        citing_id = find_cable(conn, citing)
-        ref = _item(conn, citing_id, letter, item)
-        manual_store.record(
-            conn,
-            citing_id=citing_id,
-            ordinal=ref.ordinal,
-            letter=ref.letter,
-            raw=ref.raw,
-            action="unlink",
-            target_id=None,
             author=author,
             at=datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0),
             note=note,
