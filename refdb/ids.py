@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import Iterable
 
 __all__ = [
+    "FIRST_YEAR",
+    "LAST_YEAR",
     "CableId",
     "InvalidCableId",
     "full_year",
@@ -30,11 +32,20 @@ class InvalidCableId(ValueError):
     """Raised when a string cannot be read as a cable ID."""
 
 
+# The years a cable ID can hold.  A canonical ID writes its year in two digits
+# (``08TOKYO1002``), read back as 66-99 -> 19xx and 00-65 -> 20xx: only a year of this
+# window survives the round trip (a 1965 cable would read back as 2065).  Cablegate's
+# cables run from 1966 to 2010.
+FIRST_YEAR = 1966
+LAST_YEAR = FIRST_YEAR + 99  # 2065
+
+
 def full_year(two_or_four: int) -> int:
-    """Expand a cable year: 66-99 are 19xx, 00-65 are 20xx; four-digit years pass."""
+    """Expand a cable year: 66-99 are 19xx, 00-65 are 20xx; four-digit years pass
+    (they may lie outside the window: :class:`CableId` refuses those)."""
     if two_or_four >= 100:
         return two_or_four
-    return 1900 + two_or_four if two_or_four >= 66 else 2000 + two_or_four
+    return 1900 + two_or_four if two_or_four >= FIRST_YEAR % 100 else 2000 + two_or_four
 
 
 def normalise_origin(text: str) -> str:
@@ -55,15 +66,16 @@ _DISPLAY = re.compile(r"^([A-Z][A-Z .'-]*?)\s+0*(\d{1,7})$")
 
 @dataclass(frozen=True, order=True, slots=True)
 class CableId:
-    """A well-formed cable ID: four-digit year, origin (no spaces, upper case), serial."""
+    """A well-formed cable ID: four-digit year (FIRST_YEAR..LAST_YEAR, the years whose
+    canonical form reads back the same), origin (no spaces, upper case), serial."""
 
     year: int
     origin: str
     serial: int
 
     def __post_init__(self) -> None:
-        if not (1900 <= self.year <= 2099):
-            raise InvalidCableId(f"year {self.year} out of range")
+        if not (FIRST_YEAR <= self.year <= LAST_YEAR):
+            raise InvalidCableId(f"year {self.year} out of range ({FIRST_YEAR}-{LAST_YEAR})")
         if not self.origin or not self.origin.isalnum() or not self.origin.isupper():
             raise InvalidCableId(f"origin {self.origin!r} is not an upper-case post name")
         if self.serial < 0 or self.serial > 9_999_999:

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from refdb.ids import CableId, InvalidCableId, full_year, normalise_origin, repair_published
+from refdb.ids import FIRST_YEAR, LAST_YEAR, CableId, InvalidCableId, full_year, normalise_origin, repair_published
 
 ORIGINS = {"TOKYO", "SAOPAULO", "KABUL", "SOFIA", "BEIJING", "HONGKONG", "MINSK", "STATE", "MADRID", "ABUJA",
            "MOGADISHU", "USUNNEWYORK", "NEWDELHI", "HARARE", "DAKAR"}
@@ -33,9 +33,51 @@ def test_parse_written_forms(written, year, canonical, display):
     assert str(cid) == canonical
 
 
-@pytest.mark.parametrize("yy, full", [(66, 1966), (99, 1999), (0, 2000), (10, 2010), (2007, 2007)])
+@pytest.mark.parametrize(
+    "yy, full", [(66, 1966), (99, 1999), (0, 2000), (10, 2010), (65, 2065), (2007, 2007), (1965, 1965)]
+)
 def test_full_year(yy, full):
     assert full_year(yy) == full
+
+
+# The year window: a canonical ID writes two digits, so only 1966-2065 read back as written.
+@pytest.mark.parametrize(
+    "year, canonical",
+    [
+        pytest.param(1966, "66TOKYO1", id="first-year"),
+        pytest.param(1999, "99TOKYO1", id="last-19xx"),
+        pytest.param(2000, "00TOKYO1", id="first-20xx"),
+        pytest.param(2065, "65TOKYO1", id="last-year"),
+    ],
+)
+def test_years_of_the_window_round_trip(year, canonical):
+    cid = CableId(year, "TOKYO", 1)
+    assert cid.canonical == canonical
+    assert CableId.parse(canonical) == cid
+    assert CableId.parse(f"{year} TOKYO 1") == cid
+    assert CableId.parse("TOKYO 000001", year=year) == cid
+
+
+@pytest.mark.parametrize(
+    "year",
+    [
+        pytest.param(1965, id="year-before-the-window"),  # "65TOKYO1" would read back as 2065
+        pytest.param(2066, id="year-after-the-window"),  # "66TOKYO1" would read back as 1966
+        pytest.param(1900, id="1900"),
+        pytest.param(2099, id="2099"),
+        pytest.param(10000, id="five-digits"),
+    ],
+)
+def test_years_outside_the_window_are_refused(year):
+    with pytest.raises(InvalidCableId, match=f"{FIRST_YEAR}-{LAST_YEAR}"):
+        CableId(year, "TOKYO", 1)
+    assert CableId.try_parse(f"{year} TOKYO 1") is None
+    assert CableId.try_parse("TOKYO 000001", year=year) is None
+
+
+def test_the_window_is_what_two_digits_can_say():
+    assert (FIRST_YEAR, LAST_YEAR) == (1966, 2065)
+    assert {full_year(yy) for yy in range(100)} == set(range(FIRST_YEAR, LAST_YEAR + 1))
 
 
 @pytest.mark.parametrize(
@@ -91,7 +133,7 @@ def test_normalise_origin():
 
 
 @given(
-    year=st.integers(1966, 2010),
+    year=st.integers(FIRST_YEAR, LAST_YEAR),
     origin=st.sampled_from(sorted(ORIGINS)),
     serial=st.integers(0, 9_999_999),
 )

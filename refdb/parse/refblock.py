@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from refdb.ids import CableId, InvalidCableId
+from refdb.ids import FIRST_YEAR, CableId, InvalidCableId
 from refdb.model import RefItem, RefKind, YearSource
 from refdb.parse.posts_written import cited_origin
 from refdb.parse.refitem import ItemReading, Prev, Token, is_connector, read_item
@@ -315,11 +315,18 @@ def _finish(item: _Item, ordinal: int, citing: CableId | None, own_origin: str |
     year, source = item.year, item.year_source
     if year is None and citing is not None:
         if origin is not None and origin == citing.origin and item.serial > citing.serial:
-            year, source = citing.year - 1, YearSource.SERIAL_ORDER
-            notes.append(
-                f"no year written; serial {item.serial} is above the citing cable's own "
-                f"{citing.origin} {citing.serial}, so it is from the year before"
-            )
+            if citing.year > FIRST_YEAR:
+                year, source = citing.year - 1, YearSource.SERIAL_ORDER
+                notes.append(
+                    f"no year written; serial {item.serial} is above the citing cable's own "
+                    f"{citing.origin} {citing.serial}, so it is from the year before"
+                )
+            else:  # neither this year (the serial says so) nor one a cable ID can hold
+                notes.append(
+                    f"no year written; serial {item.serial} is above the citing cable's own "
+                    f"{citing.origin} {citing.serial}, so it is from {citing.year - 1}, "
+                    f"before the first year a cable ID holds ({FIRST_YEAR}): left unread"
+                )
         else:
             year, source = citing.year, YearSource.CITING_YEAR
     elif year is None:

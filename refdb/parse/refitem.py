@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from refdb.ids import full_year
+from refdb.ids import FIRST_YEAR, full_year
 from refdb.model import RefKind
 from refdb.parse.refkinds import DESCRIPTIVE_WORDS, KIND_WORDS, classify, find_dtg, is_described
 
@@ -153,7 +153,7 @@ def is_year_number(digits: str) -> bool:
         v = int(digits)
         return v >= 66 or v <= 11
     if len(digits) == 4:
-        return 1966 <= int(digits) <= 2011
+        return FIRST_YEAR <= int(digits) <= 2011
     return False
 
 

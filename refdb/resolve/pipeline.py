@@ -59,7 +59,8 @@ Evidence codes (``Resolution.evidence``):
 - ``city_group:TAIPEI->AITTAIPEI``; ``city_sibling_separate_serials:08USNATO9`` (a post
   of the same city has this serial, but numbers its own cables: not taken);
 - ``year_inferred_from_date``, ``year_inferred_from_serial``,
-  ``year_inferred_from_serial_order``;
+  ``year_inferred_from_serial_order``; ``year_before_first_year:1965`` (a year-less
+  serial above the citing cable's own in 1966: last year's, a year no cable ID holds);
 - ``stored_as:08SCTION02OF02SAOPAULO335``, ``several_stored_cables``;
 - ``self_citation``, ``cited_after_citing:04NEWDELHI7026:2004-11-04``;
 - ``dtg:STATE:141937Z FEB 07``, ``dtg_sender_unknown:SECDEF``, ``no_dtg``,
@@ -71,7 +72,8 @@ Reasons (``Resolution.reason``, for every status but ``resolved``):
 - ``not_in_catalogue``: the cited cable is not in the catalogue (the leak is a sample of
   all traffic; also every post that never sends Cablegate cables, such as SECDEF).
 - ``not_stored``: a DTG-only message with no stored match (the catalogue has no DTGs).
-- ``malformed``: a cable item without a readable ID (no post, serial or year).
+- ``malformed``: a cable item without a readable ID (no post, serial or year, or a year
+  before ``refdb.ids.FIRST_YEAR``).
 - ``ambiguous``: several candidates fit equally (``candidates``, best first).
 - ``not_a_cable``: e-mails, telcons, intelligence reports ... (status ``not_a_cable``).
 - ``contradiction_date``: the stored cited cable is dated after the citing one (by day);
@@ -89,7 +91,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import NamedTuple
 
-from refdb.ids import CableId, InvalidCableId, normalise_dtg, normalise_origin, repair_published
+from refdb.ids import FIRST_YEAR, CableId, InvalidCableId, normalise_dtg, normalise_origin, repair_published
 from refdb.model import Candidate, RefItem, RefKind, Resolution, Status, YearSource
 from refdb.resolve.lookup import Lookup, StoredCable
 from refdb.resolve.posts import PostMatch, match_post
@@ -189,6 +191,8 @@ def timeline_keys(item: RefItem, resolution: Resolution) -> tuple[tuple[str, int
     reading = CableId.try_parse(resolution.resolved_id or "") or item.cited
     if reading is None:
         return ()
+    if item.year <= FIRST_YEAR:  # no cable of the year before can arrive
+        return ((reading.origin, item.year),)
     return ((reading.origin, item.year), (reading.origin, item.year - 1))
 
 
@@ -308,6 +312,12 @@ def _decide(citing: Citing, reading: _Reading, lookup: Lookup) -> Resolution:
     cid, steps = reading.cid, reading.steps
     if not reading.known_post:
         return _unresolved("not_in_catalogue", cid, steps)
+    if _above_own_serial(citing, reading) and year_before(cid) is None:
+        # Last year's by serial order, and last year is before FIRST_YEAR: no ID holds
+        # it, and the citing year's cable is not it.
+        return Resolution(
+            Status.UNRESOLVED, evidence=_evidence(steps) + (f"year_before_first_year:{cid.year - 1}",), reason="malformed"
+        )
     if not _above_own_serial(citing, reading):
         hits = lookup.stored(cid)
         if hits:  # the common case: one look-up, then the plausibility checks

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from weakref import WeakKeyDictionary
 
-from refdb.ids import CableId
+from refdb.ids import FIRST_YEAR, CableId
 from refdb.resolve.lookup import Lookup
 from refdb.stations import stations
 
@@ -29,7 +29,7 @@ MIN_EXPECTED_COLLISIONS = 3.0
 # A shared sequence may still show a few common serials (republished cables): allow a
 # quarter of what chance would give; separate sequences show about as many as chance.
 MAX_COLLISION_RATIO = 0.25
-_YEARS = range(1966, 2011)
+_YEARS = range(FIRST_YEAR, 2011)  # Cablegate's years
 
 _cache: WeakKeyDictionary[object, dict[tuple[str, str], bool]] = WeakKeyDictionary()
 

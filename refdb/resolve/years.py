@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from refdb.ids import CableId
+from refdb.ids import FIRST_YEAR, CableId
 from refdb.resolve.lookup import Lookup
 from refdb.resolve.siblings import exists
 
@@ -31,8 +31,9 @@ _SLACK = timedelta(days=1)
 
 
 def year_before(cid: CableId) -> CableId | None:
-    """The same post and serial a year earlier (None before 1900, where IDs stop)."""
-    return CableId(cid.year - 1, cid.origin, cid.serial) if cid.year > 1900 else None
+    """The same post and serial a year earlier (None in FIRST_YEAR: no ID holds the
+    year before)."""
+    return CableId(cid.year - 1, cid.origin, cid.serial) if cid.year > FIRST_YEAR else None
 
 
 def earlier_year(

@@ -152,6 +152,34 @@ def test_serial_order_note_says_why() -> None:
     assert item.note is not None and "1002" in item.note and "year before" in item.note
 
 
+# At the edges of the years a cable ID can hold (refdb.ids.FIRST_YEAR, LAST_YEAR).
+@pytest.mark.parametrize(
+    "citing, block, expected",
+    [
+        pytest.param("66TOKYO5", "REF: TOKYO 4", ("66TOKYO4", 1966, YearSource.CITING_YEAR), id="1966-lower-serial"),
+        pytest.param("67TOKYO5", "REF: TOKYO 6", ("66TOKYO6", 1966, YearSource.SERIAL_ORDER), id="1967-higher-serial"),
+        pytest.param("66TOKYO5", "REF: 66 TOKYO 6", ("66TOKYO6", 1966, YearSource.EXPLICIT), id="1966-explicit"),
+        pytest.param("65TOKYO5", "REF: TOKYO 4", ("65TOKYO4", 2065, YearSource.CITING_YEAR), id="2065-lower-serial"),
+        pytest.param("65TOKYO5", "REF: TOKYO 6", ("64TOKYO6", 2064, YearSource.SERIAL_ORDER), id="2065-higher-serial"),
+        # The serial says the year before, 1965, which no cable ID holds ("65TOKYO6"
+        # reads as 2065): no ID rather than a wrong one.
+        pytest.param("66TOKYO5", "REF: TOKYO 6", (None, None, None), id="1966-higher-serial"),
+        pytest.param("66TOKYO0", "REF:\nA. TOKYO 1", (None, None, None), id="1966-fuzz-found"),
+    ],
+)
+def test_years_at_the_window_edges(citing: str, block: str, expected: tuple) -> None:
+    (item,) = parse_refs(f"SUBJECT: TEST\n\n{block}\n\nClassified By: X\n", CableId.parse(citing))
+    assert (item.cited and item.cited.canonical, item.year, item.year_source) == expected
+    if item.cited is not None:
+        assert CableId.parse(item.cited.canonical) == item.cited
+
+
+def test_a_1966_item_above_the_citing_serial_says_why_it_has_no_id() -> None:
+    (item,) = parse_refs("REF: TOKYO 6\n", CableId.parse("66TOKYO5"))
+    assert (item.kind, item.serial, item.origin_written) == (RefKind.CABLE, 6, "TOKYO")
+    assert item.note is not None and "1965" in item.note and "1966" in item.note
+
+
 def test_no_citing_cable_means_no_year() -> None:
     (item,) = parse_refs("REF: TOKYO 960\n", None)
     assert (item.cited, item.year, item.year_source, item.serial, item.origin_written) == (None, None, None, 960, "TOKYO")

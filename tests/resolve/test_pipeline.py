@@ -271,3 +271,44 @@ def test_no_year_is_inferred_from_a_post_whose_numbering_restarted() -> None:
     res = resolve_item(Citing(CableId.parse("10STATE900"), "10STATE900", datetime(2010, 1, 5)), item,
                        MemoryLookup(stored))  # fmt: skip
     assert (res.status, res.method, res.resolved_id) == (Status.UNRESOLVED, None, "10SANJOSE110")
+
+
+# --- the first year a cable ID holds (refdb.ids.FIRST_YEAR) --------------------------------
+
+
+def _cable_1966(serial: int, day: str) -> StoredCable:
+    return StoredCable(f"66TOKYO{serial}", CableId(1966, "TOKYO", serial), datetime.fromisoformat(day), None, "TOKYO")
+
+
+FIRST_YEAR_ROWS = {
+    # (Each citing cable is dated 3 January of its year.)
+    # TOKYO 120, cited by TOKYO 500 on 3 January 1966, is dated after it; no ID holds
+    # 1965: the contradiction is reported, never a year outside the window.
+    "a year-less item dated after the citing cable": (
+        "66TOKYO500", cable("TOKYO 120", "TOKYO", 120, 1966, CITING_YEAR),
+        (Status.UNRESOLVED, "contradiction_date", "66TOKYO120", None), (("TOKYO", 1966),)),
+    # Above TOKYO 5's own serial: last year's, 1965.  The stored 66TOKYO120 is not it.
+    "a year-less item above the citing serial": (
+        "66TOKYO5", cable("T0KYO 120", "T0KYO", 120, 1966, CITING_YEAR),
+        (Status.UNRESOLVED, "malformed", None, "year_before_first_year:1965"), (("T0KYO", 1966),)),
+    # The parser leaves such an item without a year (and says why in its note).
+    "a year-less item the parser could not place": (
+        "66TOKYO5", RefItem(0, "A", "TOKYO 120", origin_written="TOKYO", serial=120, note="... from 1965 ..."),
+        (Status.UNRESOLVED, "malformed", None, "no_cable_id"), ()),
+    "a year-less item of 1967 above the citing serial: 1966": (
+        "67TOKYO5", cable("TOKYO 120", "TOKYO", 120, 1967, CITING_YEAR),
+        (Status.RESOLVED, None, "66TOKYO120", "year_inferred_from_serial_order"), (("TOKYO", 1967), ("TOKYO", 1966))),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("citing", "item", "expected", "timeline"), FIRST_YEAR_ROWS.values(), ids=FIRST_YEAR_ROWS.keys()
+)
+def test_no_year_before_the_first(citing: str, item: RefItem, expected: tuple, timeline: tuple) -> None:
+    stored = [_cable_1966(5, "1966-01-02"), _cable_1966(120, "1966-01-20"), _cable_1966(500, "1966-01-02")]
+    cid = CableId.parse(citing)
+    res = resolve_item(Citing(cid, citing, datetime(cid.year, 1, 3, 10, 0)), item, MemoryLookup(stored))
+    status, reason, resolved, evidence = expected
+    assert (res.status, res.reason, res.resolved_id) == (status, reason, resolved)
+    assert evidence is None or evidence in res.evidence, res.evidence
+    assert timeline_keys(item, res) == timeline
