@@ -50,6 +50,9 @@ _DATE_LINE_SPAN = 300  # a date line sits right above the banner
 # years ahead, sometimes twenty or twenty-five: the first span that lands the send
 # year inside the collection is taken.
 _LAST_YEAR = 2010
+# Real published IDs are under 40 characters (garbles included); a longer "ID" is debris
+# (a table cell that swallowed text), not worth a repair, and not kept as the key.
+_LONGEST_PUBLISHED = 64
 _DECL_SPANS = (10, 20, 25)
 _DECL_YEAR = re.compile(r"\d{1,2}/\d{1,2}/(\d{4}|\d{2})\b|\b(\d{4})/\d{1,2}/\d{1,2}")
 _META_ISO = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2}))?")
@@ -122,6 +125,15 @@ def _year_from_decl(declassify: str | None) -> int | None:
         if year - span <= _LAST_YEAR:
             return year - span
     return None
+
+
+def _published_id(meta: dict[str, str], cid: CableId | None) -> str:
+    """The ID the cable is stored under: as published, or the ID read when none was
+    published or the published one is debris."""
+    published = meta.get("id", "").strip()
+    if published and len(published) <= _LONGEST_PUBLISHED:
+        return published
+    return cid.canonical if cid else ""
 
 
 def _make_id(year: int, origin: str, serial: int, warnings: list[str]) -> CableId | None:
@@ -198,13 +210,14 @@ def _decide_id(
     published = meta.get("id", "").strip()
     if not published:
         return _from_text(banner, text_year, date, declassify, text, de, warnings)
-    # Real IDs are under 40 characters; a longer "ID" is debris, not worth a repair.
-    cid, method = repair_published(published, stations().origins) if len(published) <= 64 else (None, "unreadable")
+    debris = len(published) > _LONGEST_PUBLISHED
+    cid, method = (None, "unreadable") if debris else repair_published(published, stations().origins)
     if cid is None:
-        warnings.append(f"published ID {published!r} is unreadable; ID read from the text")
+        shown = repr(published[:_LONGEST_PUBLISHED] + "…") + f" ({len(published)} characters)" if debris else repr(published)
+        warnings.append(f"published ID {shown} is unreadable; ID read from the text")
         found = _from_text(banner, text_year, date, declassify, text, de, warnings)
         if found.id is None:
-            return _Decided(None, "", f"published ID {published!r} is unreadable and the text names no post and serial")
+            return _Decided(None, "", f"published ID {shown} is unreadable and the text names no post and serial")
         return found
     if method != "canonical":
         # A repaired garble can have lost digits too (08SECTION01GF02BISHIEK21 is
@@ -267,7 +280,7 @@ def read_header(raw: RawCable) -> Header:
 
     return Header(
         id=cid,
-        published_id=meta.get("id", "").strip() or (cid.canonical if cid else ""),
+        published_id=_published_id(meta, cid),
         id_source=decided.source,
         date=date,
         dtg=dtg.text if dtg else None,

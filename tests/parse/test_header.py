@@ -370,3 +370,24 @@ def test_declassification_date_stops_at_the_next_field(heading, expected):
     from refdb.parse.heading import declassify_on
 
     assert declassify_on(heading) == expected
+
+
+@pytest.mark.parametrize(
+    "published, stored_as",
+    [
+        pytest.param("09CAIRO1514", "09CAIRO1514", id="real-id"),
+        pytest.param("7575LIBREVILLE1895", "7575LIBREVILLE1895", id="unreadable-kept-as-published"),
+        pytest.param("7575" + "L" * 59 + "1", "7575" + "L" * 59 + "1", id="64-characters-kept"),
+        pytest.param("7575" + "L" * 60 + "1", "09CAIRO1514", id="65-characters-is-debris"),
+        pytest.param("08" + "X" * 120 + "1", "09CAIRO1514", id="longer-than-the-key-column"),
+    ],
+)
+def test_a_published_id_too_long_to_be_one_is_not_the_key(published: str, stored_as: str) -> None:
+    """A metadata ID cell that swallowed text would not fit the key column (80): the
+    cable is stored under the ID its text gives, and the warning names the debris."""
+    raw = next(r for r in read_path(FIXTURES / "viewer_09CAIRO1514.html") if isinstance(r, RawCable))
+    cable = parse_cable(RawCable(raw.source, raw.locator, raw.format, raw.text, {**raw.meta, "id": published}))
+    assert cable.id is not None and cable.id.canonical == "09CAIRO1514"
+    assert cable.published_id == stored_as
+    if len(published) > 64:
+        assert any(f"({len(published)} characters) is unreadable" in w for w in cable.warnings)

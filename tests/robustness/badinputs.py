@@ -112,6 +112,12 @@ def _mongo_glued_lines() -> bytes:
     ).encode()
 
 
+def _html_id_too_long() -> bytes:
+    """A cable-viewer page whose Reference ID cell holds 123 characters: no cable ID is
+    that long (the key column holds 80)."""
+    return _viewer_html("08" + "X" * 120 + "1", telegram("08TOKYO5001")).encode()
+
+
 def _latin1() -> bytes:
     return telegram("08TOKYO3301", body="¶1. (C) The minister's café meeting (REF A).", refs=("08TOKYO3302",)).encode("latin-1")
 
@@ -200,6 +206,9 @@ CASES = [
     Case("json-not-json", "records.json", _json_not_json, stored=("08TOKYO3201", "08TOKYO3203", "08TOKYO3205"),
          errors=(("line=4", "not JSON"),)),
     Case("mongo-glued-lines", "export.json", _mongo_glued_lines, stored=("05ANKARA1730",)),
+    # A published ID over 64 characters is debris, in every format: the cable is stored
+    # under the ID its banner gives, with a warning naming the debris.
+    Case("html-id-too-long", "longid.html", _html_id_too_long, stored=("08TOKYO5001",)),
     Case("latin-1", "latin1.txt", _latin1, stored=("08TOKYO3301",)),
     Case("windows-1252", "cp1252.txt", _cp1252, stored=("08TOKYO3401",)),
     Case("utf16-bom", "utf16.txt", _utf16, stored=("08TOKYO3501",)),
