@@ -6,8 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
+import shellingham
 from typer.testing import CliRunner
 
 from refdb.cli.app import app
@@ -191,3 +196,84 @@ def test_stats_and_export_with_an_impossible_origin_are_empty(db, evil):
     assert json.loads(run("stats", "--origin", evil, "--db", db, "--json").stdout)["cables"] == 0
     graph = json.loads(run("export", "--format", "json", "--origin", evil, "--db", db, "--quiet").stdout)
     assert graph["nodes"] == [] and graph["edges"] == []
+
+
+# --- shell completion (docs/cli.md: refdb --install-completion, refdb --show-completion) ---
+
+REFDB = Path(sys.executable).with_name("refdb")  # the installed console script of this venv
+SCRIPT_MARKS = {
+    "bash": ("complete -o default -F _refdb_completion refdb", "_REFDB_COMPLETE=complete_bash"),
+    "zsh": ("#compdef refdb", "_REFDB_COMPLETE=complete_zsh"),
+    "fish": ("complete --command refdb", "_REFDB_COMPLETE=complete_fish"),
+    "powershell": ("Register-ArgumentCompleter", "_REFDB_COMPLETE"),
+}
+# Typer's --show-completion is a flag: it ignores a shell named after it and asks
+# shellingham, which finds the nearest shell among the parent processes.  Test runners
+# and CI run commands under sh (dash), which has no script: "Shell sh not supported."
+# The fix is in refdb/cli/common.py (issue 7); until then these show the failure.
+NAMED_SHELL_IGNORED = pytest.mark.xfail(
+    strict=True, reason="refdb/cli/common.py: Typer's --show-completion ignores the shell named (issue 7)"
+)
+
+
+def _under(monkeypatch, shell: str | None) -> None:  # type: ignore[no-untyped-def]
+    """Make shell detection find ``shell`` among the parent processes (None: no shell)."""
+
+    def detect() -> tuple[str, str]:
+        if shell is None:
+            raise shellingham.ShellDetectionFailure()
+        return shell, f"/bin/{shell}"
+
+    monkeypatch.setattr(shellingham, "detect_shell", detect)
+
+
+@pytest.mark.parametrize("shell", SCRIPT_MARKS)
+def test_show_completion_for_this_shell(monkeypatch, shell):
+    _under(monkeypatch, shell)
+    result = run("--show-completion")
+    assert result.exit_code == 0, result.stderr
+    assert all(mark in result.stdout for mark in SCRIPT_MARKS[shell]), result.stdout
+
+
+@NAMED_SHELL_IGNORED
+@pytest.mark.parametrize("found", ["sh", None, "other"], ids=["under-sh", "no-shell-found", "under-another-shell"])
+@pytest.mark.parametrize("shell", SCRIPT_MARKS)
+def test_show_completion_for_the_shell_named(monkeypatch, shell, found):
+    _under(monkeypatch, ("zsh" if shell != "zsh" else "bash") if found == "other" else found)
+    result = run("--show-completion", shell)
+    assert result.exit_code == 0, result.stderr
+    assert all(mark in result.stdout for mark in SCRIPT_MARKS[shell]), result.stdout
+
+
+@NAMED_SHELL_IGNORED
+def test_show_completion_bash_from_the_installed_command_under_sh():
+    """The way a test runner or CI runs it: a subprocess of the installed refdb whose
+    nearest parent shell is sh."""
+    done = subprocess.run(
+        ["sh", "-c", '"$0" --show-completion bash', str(REFDB)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert all(mark in done.stdout for mark in SCRIPT_MARKS["bash"]), done.stdout
+
+
+@NAMED_SHELL_IGNORED
+@pytest.mark.parametrize("found", ["sh", "tcsh", None])
+def test_no_completion_script_for_the_shell_found_is_one_error_line(monkeypatch, found):
+    _under(monkeypatch, found)
+    result = run("--show-completion")
+    assert result.exit_code == 2 and result.stdout == ""
+    error, hint = result.stderr.splitlines()
+    assert error.startswith("Error: completion is for bash, zsh, fish and powershell")
+    assert hint.startswith("Hint: ") and "refdb --show-completion bash" in hint
+
+
+@pytest.mark.parametrize(
+    ("words", "cword", "expected"),
+    [("refdb ing", "1", "ingest"), ("refdb ingest --ba", "2", "--batch-size"), ("refdb catalog lo", "2", "load")],
+)
+def test_the_bash_script_is_answered(words, cword, expected):
+    """What the printed script runs on each TAB: refdb with _REFDB_COMPLETE set."""
+    env = {**os.environ, "_REFDB_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": cword}
+    done = subprocess.run([str(REFDB)], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [expected]
