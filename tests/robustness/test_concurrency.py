@@ -123,26 +123,37 @@ def two_halves(tmp_path_factory) -> tuple[Path, Path, Path, list[str]]:
     return root / "even", root / "odd", root / "all", [s.id.canonical for s in specs]
 
 
-_SEQUENTIAL: dict[str, dict] = {}
 IGNORE = ("cable.source",)  # the folders differ; everything else must not
 
+# On PostgreSQL two ingests both see a new cable as absent and both insert it: the second
+# fails on the key (UniqueViolation on pk_cable).  The fix is in refdb/store/writes.py
+# (serialise save_cables with an advisory lock, as SQLite's BEGIN IMMEDIATE does), not
+# this file's to make (issue 7).
+SAME_NEW_CABLE_RACE = "PostgreSQL: two ingests insert the same new cable (refdb/store/writes.py, issue 7)"
 
-def _sequential_dump(backend: str, all_folder: Path, catalogue: list[str], tmp_path: Path) -> dict:
-    if backend not in _SEQUENTIAL:
-        with scratch_url(backend, tmp_path) as url:
-            prepared(url, tmp_path, catalogue)
-            done = run_refdb("ingest", str(all_folder), "--db", url, "--quiet")
-            assert done.returncode == 0, done.stderr.decode()
-            eng = create(url)
-            _SEQUENTIAL[backend] = dump(eng, ignore=IGNORE)
-            eng.dispose()
-    return _SEQUENTIAL[backend]
+
+@pytest.fixture(scope="module")
+def sequential(two_halves, tmp_path_factory) -> dict:
+    """The dump of one ingest of everything (on SQLite: both backends give the same
+    database, so the PostgreSQL runs are compared with it too)."""
+    _even, _odd, everything, catalogue = two_halves
+    folder = tmp_path_factory.mktemp("sequential")
+    with scratch_url("sqlite", folder) as url:
+        prepared(url, folder, catalogue)
+        done = run_refdb("ingest", str(everything), "--db", url, "--quiet")
+        assert done.returncode == 0, done.stderr.decode()
+        eng = create(url)
+        expected = dump(eng, ignore=IGNORE)
+        eng.dispose()
+    return expected
 
 
 @pytest.mark.parametrize("overlap", [False, True], ids=["disjoint-inputs", "same-inputs"])
-def test_two_ingests_at_once_equal_one_ingest_of_everything(db_url, two_halves, tmp_path, overlap):
+def test_two_ingests_at_once_equal_one_ingest_of_everything(db_url, two_halves, sequential, tmp_path, overlap, request):
+    if overlap and backend_of(db_url) == "postgresql":  # a race: it does not always lose
+        request.applymarker(pytest.mark.xfail(strict=False, reason=SAME_NEW_CABLE_RACE))
     even, odd, everything, catalogue = two_halves
-    expected = _sequential_dump(backend_of(db_url), everything, catalogue, tmp_path)
+    expected = sequential
     prepared(db_url, tmp_path, catalogue)
     inputs = (everything, everything) if overlap else (even, odd)
     started = [_InBackground("ingest", str(folder), "--db", db_url, "--batch-size", "5", "--quiet") for folder in inputs]
@@ -237,3 +248,59 @@ def test_a_reference_is_resolved_the_same_whatever_arrives_later(db_url, tmp_pat
     keys = ("status", "method", "resolved_id", "reason", "evidence")
     assert [{k: r[k] for k in keys} for r in apart] == [{k: r[k] for k in keys} for r in together]
     assert got == expected, diff(expected, got)
+
+
+# --- two batches storing the same new cable ---------------------------------------------------
+
+
+def test_two_ingests_storing_the_same_new_cable_at_once(engine, db_url, monkeypatch, request):
+    """The deterministic core of two ingests of the same inputs: process 1's batch has
+    stored cable X and not committed yet when process 2's batch stores X too.  Process 2
+    must wait and then find X stored (unchanged), not fail on the duplicate key."""
+    if backend_of(db_url) == "postgresql":
+        request.applymarker(pytest.mark.xfail(strict=True, reason=SAME_NEW_CABLE_RACE))
+    x = _spec("08TOKYO800", "2008-08-01 10:00").parsed()
+    real_save = writes.save_cables
+    first_has_written, release_first = threading.Event(), threading.Event()
+
+    def save_and_hold(conn, cables, now):  # type: ignore[no-untyped-def]
+        saved = real_save(conn, cables, now)
+        if threading.current_thread().name == "first":
+            first_has_written.set()
+            release_first.wait(60)  # its transaction stays open meanwhile
+        return saved
+
+    monkeypatch.setattr(writes, "save_cables", save_and_hold)
+    postgres = db_url.startswith("postgresql")
+    second_engine = create(f"{db_url}&application_name=refdb-second-ingest" if postgres else db_url)
+    reports: dict = {}
+
+    def run(name: str, eng) -> None:  # type: ignore[no-untyped-def]
+        try:
+            reports[name] = ingest_parsed(eng, [x], resolve=False)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            reports[name] = exc
+
+    first = threading.Thread(target=run, args=("first", engine), name="first")
+    first.start()
+    assert first_has_written.wait(60)
+    second = threading.Thread(target=run, args=("second", second_engine), name="second")
+    second.start()
+    if postgres:  # wait until the second ingest is blocked by the first (on a lock)
+        deadline = time.monotonic() + 30
+        with engine.connect() as watcher:
+            while time.monotonic() < deadline and not watcher.exec_driver_sql(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'refdb-second-ingest' "
+                "AND wait_event_type = 'Lock'"
+            ).scalar():
+                time.sleep(0.05)
+    else:
+        second.join(1.0)  # SQLite: it waits for the write lock (BEGIN IMMEDIATE)
+    release_first.set()
+    first.join(60)
+    second.join(60)
+    second_engine.dispose()
+    assert not isinstance(reports["first"], Exception), reports["first"]
+    assert not isinstance(reports["second"], Exception), f"the second ingest failed: {reports['second']}"
+    assert (reports["first"].new, reports["second"].unchanged) == (1, 1)
+    assert check(engine).damaged == []
