@@ -254,6 +254,14 @@ def bench_one(size: int, backend: str, run: int, corpus: Path, args: argparse.Na
 # --- report ------------------------------------------------------------------------------------
 
 
+def phases(rs: list[dict]) -> str:
+    """Median wall seconds of the ingest's phases, as its --json report gives them."""
+    keys = ("seconds_storing", "seconds_resolving", "seconds_search_index")
+    if not all(k in r["ingest_report"] for r in rs for k in keys):
+        return "-"
+    return "/".join(f"{median(r['ingest_report'][k] for r in rs):.0f}" for k in keys)
+
+
 def table(results: list[dict], meta: dict) -> str:
     groups: dict[tuple[int, str], list[dict]] = {}
     for r in results:
@@ -262,10 +270,10 @@ def table(results: list[dict], meta: dict) -> str:
         f"Machine: {meta['machine']['nproc']} cores, {meta['machine']['ram_gb']} GB RAM, Python {meta['machine']['python']}; "
         f"jobs={meta['jobs'] or 'default'}; medians over runs.",
         "",
-        "| size | backend | runs | ingest+resolve s | CPU s | cables/s | MB/s | peak RSS MB (PSS) | DB MB | "
+        "| size | backend | runs | ingest+resolve s | store/resolve/search-index s | CPU s | cables/s | MB/s | peak RSS MB (PSS) | DB MB | "
         "precision | recall | refs p50/p95/p99 ms | cited-by p50/p95/p99 ms | show p95 ms | CLI refs p50/p95 ms | "
         "CLI cited-by p50/p95 ms | unresolved --summary s |",
-        "|" + "---|" * 17,
+        "|" + "---|" * 18,
     ]
     for (size, backend), rs in sorted(groups.items()):
         first = next((r for r in rs if "links" in r), {})
@@ -275,7 +283,7 @@ def table(results: list[dict], meta: dict) -> str:
             return "/".join(f"{d[k]:.1f}" for k in keys) if d else "-"
 
         lines.append(
-            f"| {size:,} | {backend} | {len(rs)} | {median(r['ingest_wall_s'] for r in rs):.1f} | "
+            f"| {size:,} | {backend} | {len(rs)} | {median(r['ingest_wall_s'] for r in rs):.1f} | {phases(rs)} | "
             f"{median(r['ingest_cpu_s'] for r in rs):.0f} | {median(r['cables_per_s'] for r in rs):,.0f} | "
             f"{median(r['mb_per_s'] for r in rs):.2f} | {median(r['peak_rss_mb'] for r in rs):.0f} "
             f"({median(r['peak_pss_mb'] for r in rs):.0f}) | {median(r['db_mb'] for r in rs):,.0f} | "

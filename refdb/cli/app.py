@@ -54,7 +54,7 @@ def ingest(
     """
     import time
 
-    from refdb.service.ingest import default_jobs
+    from refdb.service.workers import default_jobs
     from refdb.service.ingest import ingest as run_ingest
 
     for p in paths:

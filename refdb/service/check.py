@@ -14,11 +14,13 @@ What is checked, each a problem ``kind`` in the report:
 ``never_resolved``           references left as stored although their cable's resolution is done
 ``resolution_unfinished``    cables still flagged ``links_pending`` (an interrupted run: ``refdb resolve``)
 ``stale_manual_decisions``   manual decisions whose REF item changed or disappeared since
+``search_index_deferred``    a large ingest deferred the search index and has not rebuilt it yet
 ``search_index``             the full-text search index disagrees with the cables (SQLite)
 
-``resolution_unfinished`` is the state an interrupted ingest legitimately leaves behind;
-every other kind means something is wrong with the data.  ``UNFINISHED`` names it so
-callers (and the crash tests) can tell the two apart.
+``resolution_unfinished`` and ``search_index_deferred`` are the states an interrupted (or
+running) ingest legitimately leaves behind; every other kind means something is wrong
+with the data.  ``INTERRUPTED`` names them so callers (and the crash tests) can tell
+the two apart.
 """
 
 from __future__ import annotations
@@ -29,12 +31,15 @@ from sqlalchemy.engine import Engine
 
 from refdb.errors import NotFound
 from refdb.store import check as store
+from refdb.store import search as search_store
 from refdb.store.migrate import current_revision, head_revision, is_empty
 
 UNFINISHED = "resolution_unfinished"
+SEARCH_DEFERRED = "search_index_deferred"
+INTERRUPTED = frozenset({UNFINISHED, SEARCH_DEFERRED})
 SCHEMA = "schema_outdated"
 
-__all__ = ["Problem", "CheckReport", "check", "UNFINISHED", "SCHEMA"]
+__all__ = ["Problem", "CheckReport", "check", "UNFINISHED", "SEARCH_DEFERRED", "INTERRUPTED", "SCHEMA"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +72,8 @@ class CheckReport:
 
     @property
     def damaged(self) -> list[Problem]:
-        """Problems other than unfinished resolution: the data itself is wrong."""
-        return [p for p in self.problems if p.kind != UNFINISHED]
+        """Problems other than unfinished work: the data itself is wrong."""
+        return [p for p in self.problems if p.kind not in INTERRUPTED]
 
     def as_dict(self) -> dict:
         return {
@@ -203,7 +208,17 @@ def check(engine: Engine, *, quick: bool = False) -> CheckReport:
             ),
             "review with `refdb refs`, then link again or `refdb unlink --forget`",
         )
-    if not quick and store.search_index_ok(engine) is False:
+        deferred = search_store.deferred_since(conn)
+        if deferred is not None:
+            problems.append(
+                Problem(
+                    SEARCH_DEFERRED,
+                    1,
+                    f"the search index has been deferred since {deferred:%Y-%m-%d %H:%M} by a large ingest that is "
+                    "running or was interrupted: re-run it, or `refdb search --reindex`",
+                )
+            )
+    if deferred is None and not quick and store.search_index_ok(engine) is False:
         report.problems.append(
             Problem(
                 "search_index",

@@ -5,6 +5,10 @@ transaction, so an interruption loses at most the batch in flight and a re-run
 completes the job (stored cables are recognised by content hash and skipped).
 Then references are resolved (see :mod:`refdb.service.resolve`).
 
+A large ingest (one that has written a few batches and at least as many cables as the
+database held before it) stops keeping the SQLite full-text index row by row and
+rebuilds it once at the end: see :func:`refdb.store.search.defer`.
+
 Parsing is the CPU-heavy step, so with ``jobs`` > 1 it runs in worker processes:
 one process reads the input files, ``jobs`` processes parse chunks of raw cables, and
 this process only writes the database (SQLite has one writer), taking results in
@@ -14,8 +18,6 @@ whatever the input size.  Small inputs never start workers; stdin is read here.
 
 from __future__ import annotations
 
-import os
-import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -28,7 +30,9 @@ from sqlalchemy.engine import Engine
 from refdb.model import InputProblem, ParsedCable, RawCable
 from refdb.parse import UnreadableCable, parse_cable, read_path
 from refdb.service.resolve import ResolveReport, resolve_pending
-from refdb.store import writes
+from refdb.service.workers import mp_context, worker_setup
+from refdb.store import queries, writes
+from refdb.store import search as search_store
 from refdb.store.engine import write_tx
 
 BATCH = 500
@@ -37,6 +41,9 @@ BATCH = 500
 CHUNK = 64
 IN_FLIGHT_PER_JOB = 4
 PARALLEL_THRESHOLD = 2 * CHUNK
+# Batches written before the search index may be deferred: small ingests keep it row
+# by row (a rebuild reads every stored cable).
+DEFER_SEARCH_AFTER = 4
 
 
 @dataclass
@@ -51,9 +58,12 @@ class IngestReport:
     resolve: ResolveReport = field(default_factory=ResolveReport)
     seconds: float = 0.0
     bytes_read: int = 0
-    # where the time went (wall clock): reading + parsing + writing, then resolving
+    # where the time went (wall clock): reading + parsing + writing, resolving, and
+    # rebuilding a deferred search index
     store_seconds: float = 0.0
     resolve_seconds: float = 0.0
+    search_index_seconds: float = 0.0
+    search_index_deferred: bool = False
 
     @property
     def stored(self) -> int:
@@ -73,15 +83,10 @@ class IngestReport:
             "inputs_refused": len(self.problems),
             "problems": [str(p) for p in self.problems],
             "seconds": round(self.seconds, 2),
+            "seconds_storing": round(self.store_seconds, 2),
+            "seconds_resolving": round(self.resolve_seconds, 2),
+            "seconds_search_index": round(self.search_index_seconds, 2),
         }
-
-
-def default_jobs() -> int:
-    """All cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):  # not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def parse_inputs(paths: Iterable[str], *, jobs: int = 1) -> Iterator[ParsedCable | InputProblem]:
@@ -132,20 +137,11 @@ def _parse_chunk(chunk: list[RawCable | InputProblem]) -> list[ParsedCable | Inp
     return [item if isinstance(item, InputProblem) else _parse_one(item) for item in chunk]
 
 
-def _mp_context():  # type: ignore[no-untyped-def]
-    import multiprocessing
-
-    # fork starts workers in milliseconds with the parser already imported; elsewhere
-    # (macOS, Windows) spawn is the safe default.
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if sys.platform.startswith("linux") and "fork" in methods else "spawn")
-
-
 def _parse_parallel(raws: Iterator[RawCable | InputProblem], jobs: int) -> Iterator[ParsedCable | InputProblem]:
     """Chunks of raw cables read here to a process pool, results in input order, a
     bounded number of chunks in flight (``Pool.imap`` would read the whole input ahead)."""
     max_in_flight = jobs * IN_FLIGHT_PER_JOB
-    pool = _mp_context().Pool(jobs, initializer=_worker_setup)
+    pool = mp_context().Pool(jobs, initializer=worker_setup)
     try:
         pending: deque = deque()
         while True:
@@ -168,23 +164,8 @@ def _parse_parallel(raws: Iterator[RawCable | InputProblem], jobs: int) -> Itera
 _DONE = "done"
 
 
-def _worker_setup() -> None:
-    """In a pipeline process: leave Ctrl-C to the parent (which stops the pipeline), and
-    die with the parent if it is killed outright (Linux), instead of lingering."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            pass
-
-
 def _reader_main(paths: list[str], raw_q, jobs: int) -> None:  # type: ignore[no-untyped-def]
-    _worker_setup()
+    worker_setup()
     try:
         seq = 0
         raws = _raw_inputs(paths)
@@ -202,7 +183,7 @@ def _reader_main(paths: list[str], raw_q, jobs: int) -> None:  # type: ignore[no
 
 
 def _parser_main(raw_q, out_q) -> None:  # type: ignore[no-untyped-def]
-    _worker_setup()
+    worker_setup()
     while True:
         task = raw_q.get()
         if task is None:
@@ -213,7 +194,7 @@ def _parser_main(raw_q, out_q) -> None:  # type: ignore[no-untyped-def]
 
 
 def _pipeline(paths: list[str], jobs: int) -> Iterator[ParsedCable | InputProblem]:
-    ctx = _mp_context()
+    ctx = mp_context()
     raw_q = ctx.Queue(maxsize=jobs * IN_FLIGHT_PER_JOB)
     out_q = ctx.Queue(maxsize=jobs * IN_FLIGHT_PER_JOB)
     procs = [ctx.Process(target=_reader_main, args=(paths, raw_q, jobs), daemon=True)]
@@ -247,9 +228,9 @@ def _pipeline(paths: list[str], jobs: int) -> Iterator[ParsedCable | InputProble
 
 
 def ingest(engine: Engine, paths: Iterable[str], *, jobs: int = 1, **options) -> IngestReport:  # type: ignore[no-untyped-def]
-    """Ingest files, directories and ``-`` (stdin), parsing in ``jobs`` processes;
-    other options as for :func:`ingest_parsed`."""
-    return ingest_parsed(engine, parse_inputs(paths, jobs=jobs), **options)
+    """Ingest files, directories and ``-`` (stdin), parsing and resolving in ``jobs``
+    processes; other options as for :func:`ingest_parsed`."""
+    return ingest_parsed(engine, parse_inputs(paths, jobs=jobs), resolve_jobs=jobs, **options)
 
 
 def ingest_parsed(
@@ -258,18 +239,36 @@ def ingest_parsed(
     *,
     batch_size: int = BATCH,
     resolve: bool = True,
+    resolve_jobs: int = 1,
     on_problem: Callable[[InputProblem], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> IngestReport:
     started = time.perf_counter()
     report = IngestReport()
     batch: list[ParsedCable] = []
+    # Cables stored before this run and batches written by it: what decides deferring
+    # the search index.  A deferral found at the first batch was left by an
+    # interrupted (or concurrent) ingest: this run finishes it too.
+    before = {"cables": 0, "batches": 0, "deferral_found": False}
 
     def flush() -> None:
         if not batch:
             return
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
         with write_tx(engine) as conn:
-            saved = writes.save_cables(conn, batch, datetime.now(timezone.utc).replace(tzinfo=None))
+            if before["batches"] == 0:
+                before["cables"] = queries.count_cables(conn)
+                before["deferral_found"] = search_store.is_deferred(conn)
+            elif (
+                not report.search_index_deferred
+                and before["batches"] >= DEFER_SEARCH_AFTER
+                and report.stored >= before["cables"]
+                and search_store.can_defer(conn)
+            ):
+                search_store.defer(conn, now)  # with this batch: both or neither
+                report.search_index_deferred = True
+            saved = writes.save_cables(conn, batch, now)
+        before["batches"] += 1
         report.new += len(saved.new)
         report.replaced += len(saved.changed)
         report.unchanged += len(saved.unchanged)
@@ -293,7 +292,11 @@ def ingest_parsed(
     flush()
     report.store_seconds = time.perf_counter() - started
     if resolve:
-        report.resolve = resolve_pending(engine)
+        report.resolve = resolve_pending(engine, jobs=resolve_jobs)
+    report.resolve_seconds = time.perf_counter() - started - report.store_seconds
+    if report.search_index_deferred or before["deferral_found"]:
+        with write_tx(engine) as conn:
+            search_store.rebuild(conn)
     report.seconds = time.perf_counter() - started
-    report.resolve_seconds = report.seconds - report.store_seconds
+    report.search_index_seconds = report.seconds - report.store_seconds - report.resolve_seconds
     return report

@@ -5,6 +5,10 @@ such cables, their own references and every reference waiting for them (by the I
 the reference names) are resolved against a lookup of everything stored, then the
 flag is cleared in the same transaction.  An interrupted pass leaves flags set and
 the next run finishes it; ``resolve_all`` simply flags every cable.
+
+Resolving is pure CPU work over the lookup, so with ``jobs`` > 1 (on Linux) the items
+of a chunk are resolved in forked worker processes that inherit the lookup; this
+process keeps all database work and applies manual decisions.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from collections.abc import Callable
 from itertools import chain
 from dataclasses import dataclass, field
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, Row
 
@@ -21,12 +27,15 @@ from refdb.ids import CableId
 from refdb.model import RefItem, RefKind, Resolution, Status, YearSource
 from refdb.resolve.lookup import MemoryLookup, StoredCable, bundled_catalogue
 from refdb.resolve.pipeline import Citing, resolve_item, wait_key
+from refdb.service.workers import can_fork, mp_context, worker_setup
 from refdb.store import catalog as catalog_store
 from refdb.store import manual as manual_store
 from refdb.store import queries, writes
-from refdb.store.engine import read_tx, write_tx
+from refdb.store.engine import write_tx
 
 CHUNK = 2000
+# Items per chunk below which forking workers costs more than it saves.
+PARALLEL_MIN_ITEMS = 400
 
 
 @dataclass
@@ -88,68 +97,143 @@ def item_from_row(r: Row) -> RefItem:
 
 
 def resolve_pending(
-    engine: Engine, *, lookup: LookupSnapshot | None = None, progress: Callable[[int], None] | None = None
+    engine: Engine,
+    *,
+    lookup: LookupSnapshot | None = None,
+    progress: Callable[[int], None] | None = None,
+    jobs: int = 1,
+    parallel_min_items: int = PARALLEL_MIN_ITEMS,
 ) -> ResolveReport:
     """Resolve the references of every cable flagged pending, and those waiting for them."""
     report = ResolveReport()
     with write_tx(engine) as conn:
-        writes.lock_resolution(conn)
         # Year-less items of settled cables whose year is read from a post's timeline
         # must be looked at again when cables of that post and year arrive.
         watchers = queries.settled_citers_watching(conn, queries.pending_posts_years(conn))
         writes.mark_pending(conn, sorted(watchers))
-    while True:
-        with write_tx(engine) as conn:
-            writes.lock_resolution(conn)
-            pending = queries.pending_cables(conn, CHUNK)
-            if not pending:
-                break
-            # Built only when there is work (it reads every stored cable), and again when
-            # another process stored cables meanwhile: a stale lookup could undo a link
-            # that process just made.
-            if lookup is None or lookup.cables != queries.count_cables(conn):
-                lookup = build_lookup(conn)
-            ids = [p.id for p in pending]
-            waiting = ids + [p.real_id for p in pending if p.real_id]
-            refs, citing = queries.references_to_resolve(conn, ids, waiting)
-            decisions = manual_store.decisions_for(conn, sorted({r.citing_id for r in refs}))
-            rows = []
-            for r in refs:
-                res = _resolve_row(r, citing[r.citing_id], lookup.lookup, decisions.get((r.citing_id, r.ordinal)))
-                report.references += 1
-                report.by_status[str(res.status)] += 1
-                row = writes.resolution_row(r.id, res, _wait(r, res))
-                if _differs(r, row):
-                    report.changed += 1
-                    report.transitions[(r.status if r.reason != "pending" else "pending", str(res.status))] += 1
-                    rows.append(row)
-            writes.write_resolutions(conn, rows)
-            writes.clear_pending(conn, ids)
-        if progress:
-            progress(len(ids))
+    with _Resolvers(jobs, parallel_min_items) as resolvers:
+        while True:
+            with write_tx(engine) as conn:
+                pending = queries.pending_cables(conn, CHUNK)
+                if not pending:
+                    break
+                # Built only when there is work (it reads every stored cable), and again when
+                # another process stored cables meanwhile: a stale lookup could undo a link
+                # that process just made.
+                if lookup is None or lookup.cables != queries.count_cables(conn):
+                    lookup = build_lookup(conn)
+                ids = [p.id for p in pending]
+                waiting = ids + [p.real_id for p in pending if p.real_id]
+                refs, citing = queries.references_to_resolve(conn, ids, waiting)
+                decisions = manual_store.decisions_for(conn, sorted({r.citing_id for r in refs}))
+                outcomes = _outcomes(refs, citing, decisions, lookup.lookup, resolvers)
+                rows = []
+                for r, (res, wait) in zip(refs, outcomes):
+                    report.references += 1
+                    report.by_status[str(res.status)] += 1
+                    row = writes.resolution_row(r.id, res, wait)
+                    if _differs(r, row):
+                        report.changed += 1
+                        report.transitions[(r.status if r.reason != "pending" else "pending", str(res.status))] += 1
+                        rows.append(row)
+                writes.write_resolutions(conn, rows)
+                writes.clear_pending(conn, ids)
+            if progress:
+                progress(len(ids))
     return report
 
 
-def resolve_all(engine: Engine, *, progress: Callable[[int], None] | None = None) -> ResolveReport:
+def resolve_all(engine: Engine, *, progress: Callable[[int], None] | None = None, jobs: int = 1) -> ResolveReport:
     """Re-resolve every reference (after a rule or catalogue change)."""
     with write_tx(engine) as conn:
         conn.execute(sa.update(writes.CABLE).values(links_pending=True))
-    return resolve_pending(engine, progress=progress)
+    return resolve_pending(engine, progress=progress, jobs=jobs)
 
 
-def _resolve_row(r: Row, citing: queries.CitingInfo, lookup: MemoryLookup, decision) -> Resolution:  # type: ignore[no-untyped-def]
-    # A decision made on a different text of the item (the cable was re-ingested with
-    # another REF block) is stale: it is kept for review but not applied.
-    if decision is not None and decision.raw == r.raw:
-        return manual_store.as_resolution(decision)
-    real = CableId.try_parse(citing.real_id) if citing.real_id else None
-    return resolve_item(Citing(id=real, published_id=citing.id, date=citing.date), item_from_row(r), lookup)
+Task = tuple[Citing, RefItem]
+Outcome = tuple[Resolution, "str | None"]  # the resolution and the ID it waits for
 
 
-def _wait(r: Row, res: Resolution) -> str | None:
-    if res.status == Status.RESOLVED:
-        return None
-    return wait_key(item_from_row(r), res)
+def _outcomes(
+    refs: Sequence[Row], citing: dict[str, queries.CitingInfo], decisions: dict, lookup: MemoryLookup, resolvers: "_Resolvers"
+) -> list[Outcome]:
+    """The outcome of every reference, in order: manual decisions here, the rest by the
+    resolver (in worker processes when there are enough)."""
+    outcomes: list[Outcome | None] = []
+    tasks: list[Task] = []
+    for r in refs:
+        decision = decisions.get((r.citing_id, r.ordinal))
+        # A decision made on a different text of the item (the cable was re-ingested
+        # with another REF block) is stale: it is kept for review but not applied.
+        if decision is not None and decision.raw == r.raw:
+            outcomes.append((manual_store.as_resolution(decision), None))
+            continue
+        info = citing[r.citing_id]
+        real = CableId.try_parse(info.real_id) if info.real_id else None
+        tasks.append((Citing(id=real, published_id=info.id, date=info.date), item_from_row(r)))
+        outcomes.append(None)
+    resolved = iter(resolvers.run(tasks, lookup))
+    return [o if o is not None else next(resolved) for o in outcomes]
+
+
+def _resolve_tasks(tasks: Sequence[Task], lookup: MemoryLookup) -> list[Outcome]:
+    out = []
+    for citing, item in tasks:
+        res = resolve_item(citing, item, lookup)
+        out.append((res, None if res.status == Status.RESOLVED else wait_key(item, res)))
+    return out
+
+
+# The lookup a forked worker inherits from its parent (set just before the fork).
+_WORKER_LOOKUP: MemoryLookup | None = None
+
+
+def _worker_resolve(tasks: Sequence[Task]) -> list[Outcome]:
+    assert _WORKER_LOOKUP is not None
+    return _resolve_tasks(tasks, _WORKER_LOOKUP)
+
+
+class _Resolvers:
+    """Resolves tasks here, or in ``jobs`` forked processes that share the lookup
+    copy-on-write (forked again if the lookup is rebuilt).  Fork only: other start
+    methods would pickle the lookup to every worker."""
+
+    def __init__(self, jobs: int, min_items: int) -> None:
+        self.jobs, self.min_items = jobs, min_items
+        self.pool = None
+        self.pool_lookup: MemoryLookup | None = None
+
+    def __enter__(self) -> "_Resolvers":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._close()
+
+    def run(self, tasks: Sequence[Task], lookup: MemoryLookup) -> list[Outcome]:
+        if self.jobs <= 1 or len(tasks) < self.min_items or not can_fork():
+            return _resolve_tasks(tasks, lookup)
+        if self.pool is None or self.pool_lookup is not lookup:
+            self._start(lookup)
+        size = -(-len(tasks) // (self.jobs * 4))
+        parts = [tasks[i : i + size] for i in range(0, len(tasks), size)]
+        return [o for part in self.pool.map(_worker_resolve, parts) for o in part]  # type: ignore[union-attr]
+
+    def _start(self, lookup: MemoryLookup) -> None:
+        global _WORKER_LOOKUP
+        self._close()
+        _WORKER_LOOKUP = lookup
+        try:
+            self.pool = mp_context().Pool(self.jobs, initializer=worker_setup)
+        finally:
+            _WORKER_LOOKUP = None  # the parent keeps no second reference
+        self.pool_lookup = lookup
+
+    def _close(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+            self.pool_lookup = None
 
 
 _COMPARED = ("status", "method", "confidence", "target_id", "resolved_id", "wait_id", "reason", "evidence", "candidates")

@@ -70,12 +70,23 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
+# An arbitrary constant naming refdb's writer lock among PostgreSQL advisory locks.
+WRITE_LOCK = 0x7265_6664_57  # "refdW"
+
+
 @contextmanager
 def write_tx(engine: Engine) -> Iterator[Connection]:
-    """One write transaction: committed on success, rolled back on any error."""
+    """One write transaction: committed on success, rolled back on any error.
+
+    Writers take turns on both backends: SQLite's BEGIN IMMEDIATE takes the database's
+    write lock; PostgreSQL takes a transaction-scoped advisory lock.  Without it two
+    ingests storing the same new cable both find it absent, and the second fails on
+    the duplicate key when the first commits."""
     with engine.connect() as conn:
         conn = conn.execution_options(sqlite_begin="BEGIN IMMEDIATE")
         with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
             yield conn
 
 

@@ -164,3 +164,17 @@ class CatalogEntry(SQLModel, table=True):
     serial: int | None = None
     month: int | None = None
     catalog: str = Field(default="cablegate", max_length=40)
+
+
+class DeferredIndex(SQLModel, table=True):
+    """An index that is not being kept up to date row by row: a large ingest defers the
+    SQLite full-text index (one rebuild at its end costs less than half of what the
+    per-row triggers cost) and records it here in the transaction that starts the
+    deferral.  The row is deleted in the transaction that rebuilds the index, so an
+    interrupted ingest leaves it behind and the next ingest, ``refdb search`` or
+    ``refdb search --reindex`` finishes the job (revision 0005)."""
+
+    __tablename__ = "deferred_index"
+
+    name: str = Field(primary_key=True, max_length=40)  # "search"
+    since: datetime = Field(sa_column=sa.Column(sa.DateTime, nullable=False))

@@ -21,9 +21,6 @@ CABLE = Cable.__table__
 REFERENCE = Reference.__table__
 MENTION = Mention.__table__
 
-# An arbitrary constant naming refdb's resolve lock among PostgreSQL advisory locks.
-RESOLUTION_LOCK = 0x7265_6664_62  # "refdb"
-
 # SQLite allows 32,766 bound parameters per statement; PostgreSQL 65,535.
 IN_CHUNK = 900
 
@@ -294,14 +291,6 @@ def write_resolutions(conn: Connection, rows: Sequence[dict]) -> None:
 def mark_pending(conn: Connection, cable_ids: Sequence[str]) -> None:
     for part in chunks(sorted(cable_ids)):
         conn.execute(sa.update(CABLE).where(CABLE.c.id.in_(part)).values(links_pending=True))
-
-
-def lock_resolution(conn: Connection) -> None:
-    """Serialise resolve passes of concurrent processes for this transaction.  SQLite
-    writers already hold the database lock (BEGIN IMMEDIATE); PostgreSQL takes a
-    transaction-scoped advisory lock."""
-    if conn.dialect.name == "postgresql":
-        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": RESOLUTION_LOCK})
 
 
 def clear_pending(conn: Connection, cable_ids: Sequence[str]) -> None:

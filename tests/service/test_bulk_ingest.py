@@ -1,0 +1,118 @@
+"""What a large ingest does differently: it defers the SQLite search index and
+rebuilds it once at the end, and resolves in forked worker processes.  Both must give
+exactly what the small, row-by-row path gives, also after an interruption."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from refdb.service.check import SEARCH_DEFERRED, check
+from refdb.service.ingest import DEFER_SEARCH_AFTER, ingest_parsed
+from refdb.service.resolve import resolve_all, resolve_pending
+from refdb.service.search import search
+from refdb.store import search as search_store
+
+from .factory import cable, ref
+
+# 24 cables of one post; each cites the one before and the one two before, so the
+# references of later batches wait for and link to cables of earlier ones.
+CABLES = [
+    cable(
+        f"08TOKYO{n}",
+        f"2008-03-{n - 99:02d} 10:00",
+        tuple(ref(i, letter, f"08TOKYO{n - back}") for i, (letter, back) in enumerate((("A", 1), ("B", 2))) if n - back >= 100),
+        subject=f"SUBJECT WORD{n}",
+    )
+    for n in range(100, 124)
+]
+BATCH = 2  # so the run writes 12 batches: past DEFER_SEARCH_AFTER
+
+
+def _deferred(engine) -> bool:  # type: ignore[no-untyped-def]
+    with engine.connect() as conn:
+        return search_store.is_deferred(conn)
+
+
+def _resolutions(engine) -> list[tuple]:  # type: ignore[no-untyped-def]
+    with engine.connect() as conn:
+        return list(
+            conn.exec_driver_sql(
+                "SELECT citing_id, ordinal, status, method, confidence, target_id, resolved_id, wait_id, reason,"
+                " evidence, candidates FROM reference ORDER BY citing_id, ordinal"
+            )
+        )
+
+
+def test_a_large_ingest_defers_the_search_index_and_rebuilds_it(engine):
+    report = ingest_parsed(engine, CABLES, batch_size=BATCH)
+    sqlite = engine.dialect.name == "sqlite"
+    # SQLite defers; PostgreSQL's expression index is kept by the server itself.
+    assert report.search_index_deferred is sqlite
+    assert not _deferred(engine)
+    result = check(engine)
+    assert result.ok, result.problems
+    # Cables stored before and after the deferral are all found.
+    for n in (100, 100 + BATCH * DEFER_SEARCH_AFTER + 1, 123):
+        assert [r["id"] for r in search(engine, f"word{n}")] == [f"08TOKYO{n}"]
+
+
+def test_a_small_ingest_into_a_larger_database_keeps_the_index_row_by_row(engine):
+    ingest_parsed(engine, CABLES[:20], batch_size=BATCH)
+    report = ingest_parsed(engine, CABLES[20:], batch_size=1)  # 4 batches, fewer cables than stored
+    assert not report.search_index_deferred
+    assert [r["id"] for r in search(engine, "word123")] == ["08TOKYO123"]
+
+
+class Interrupted(Exception):
+    pass
+
+
+def _cut_after(n: int):  # type: ignore[no-untyped-def]
+    for i, c in enumerate(CABLES):
+        if i == n:
+            raise Interrupted
+        yield c
+
+
+@pytest.mark.parametrize("finish", ["ingest-again", "search", "reindex"])
+def test_an_interrupted_large_ingest_leaves_a_deferred_index_that_is_finished_later(engine, finish):
+    with pytest.raises(Interrupted):
+        ingest_parsed(engine, _cut_after(20), batch_size=BATCH)
+    deferring = engine.dialect.name == "sqlite"  # PostgreSQL never defers: nothing is left
+    assert _deferred(engine) is deferring
+    result = check(engine)
+    assert (SEARCH_DEFERRED in {p.kind for p in result.problems}) is deferring
+    assert result.damaged == [], result.damaged  # an interrupted run, not damage
+    if finish == "ingest-again":
+        ingest_parsed(engine, CABLES, batch_size=BATCH)
+    elif finish == "reindex":
+        from refdb.service.search import reindex
+
+        assert reindex(engine)
+    # search brings a deferred index up to date itself before it answers
+    assert [r["id"] for r in search(engine, "word119")] == ["08TOKYO119"]
+    assert not _deferred(engine)
+    with engine.connect() as conn:
+        assert search_store.integrity_check(conn)
+
+
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_resolving_in_worker_processes_gives_what_resolving_here_gives(engine, jobs):
+    ingest_parsed(engine, CABLES, batch_size=BATCH, resolve=False)
+    resolve_pending(engine)
+    here = _resolutions(engine)
+    assert sum(1 for r in here if r[2] == "resolved") == 2 * len(CABLES) - 3
+    # Forget every outcome, then resolve everything again in workers.
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE reference SET status = 'unresolved', method = NULL, target_id = NULL, reason = 'pending'"))
+        conn.execute(sa.text("UPDATE cable SET links_pending = :t"), {"t": True})
+    report = resolve_pending(engine, jobs=jobs, parallel_min_items=1)
+    assert report.references == len(here)
+    assert report.newly_resolved == 2 * len(CABLES) - 3
+    assert _resolutions(engine) == here
+
+
+def test_resolve_all_flags_every_cable(engine):
+    ingest_parsed(engine, CABLES, batch_size=BATCH)
+    assert resolve_all(engine).references == 2 * len(CABLES) - 3
