@@ -24,8 +24,9 @@ __all__ = ["RefBlock", "Marker", "Scan", "scan_blocks"]
 _HEADING_MAX = 30_000
 
 # A block never runs longer than this (a real one is a few hundred characters; 10,000
-# items fit): hostile input cannot make one block cost more than a bounded amount.
-_BLOCK_MAX = 150_000
+# lettered items of a line each, "     A. TOKYO 1234", fit): hostile input cannot make
+# one block cost more than a bounded amount.
+_BLOCK_MAX = 400_000
 
 # "REF:", "REFS:", "REF(S):", "REFTEL:", "REFTELS:", "Ref:", "REFERENCE(S):", "REFREF:".
 # Also "REF A: REYKJAVIK 107" / "REF A) LONDON 2351": the keyword written with the first letter.

@@ -325,6 +325,11 @@ def test_ten_thousand_items() -> None:
     assert [r.ordinal for r in refs] == list(range(10_000))
     lists = "REF: TOKYO " + "/".join(str(1000 + k) for k in range(10_000))
     assert [r.serial for r in parse_refs(lists + "\n", CITING)] == list(range(1000, 11_000))
+    # As a telegram lays them out, a lettered item a line (190 KB): none is cut off.
+    lettered = "REF: " + "\n".join(f"     {chr(65 + k % 26)}. TOKYO {1 + k}" for k in range(10_000))
+    assert [r.serial for r in parse_refs("SUBJECT: X\n" + lettered + "\n\nClassified By: X\n", CITING)] == list(
+        range(1, 10_001)
+    )
 
 
 @pytest.mark.parametrize(
@@ -344,9 +349,9 @@ def test_hostile_line_is_linear(unit: str) -> None:
     def run(text: str) -> None:
         find_mentions(text, parse_refs(text, CITING))
 
-    # both sizes beyond the bound on a block's length, so both do the same kind of work
-    small = "SUBJECT: X\nREF: " + unit * (200_000 // len(unit))
-    big = "SUBJECT: X\nREF: " + unit * (800_000 // len(unit))
+    # both sizes beyond the bound on a block's length (400,000), so both do the same kind of work
+    small = "SUBJECT: X\nREF: " + unit * (500_000 // len(unit))
+    big = "SUBJECT: X\nREF: " + unit * (2_000_000 // len(unit))
     run("SUBJECT: W\nREF: " + unit * 1000)  # warm up (a different text: results are cached per text)
     t_small = max(_cpu(run, small), 1e-3)
     t_big = _cpu(run, big)
