@@ -4,26 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, make_url
 
 from refdb.errors import DatabaseError
-
-DEFAULT_URL = "sqlite:///refdb.sqlite"
-
-
-def normalise_url(url_or_path: str | None) -> str:
-    """A URL as given, or a plain file path turned into a SQLite URL."""
-    if not url_or_path:
-        return DEFAULT_URL
-    if "://" in url_or_path:
-        if url_or_path.startswith(("postgresql://", "postgres://")):
-            # psycopg 3 is the driver refdb ships with; psycopg2 is not installed.
-            return "postgresql+psycopg://" + url_or_path.split("://", 1)[1]
-        return url_or_path
-    return f"sqlite:///{Path(url_or_path)}"
+from refdb.store.urls import DEFAULT_URL, normalise_url  # noqa: F401  (re-exported: callers open URLs here)
 
 
 def safe_url(url: str) -> str:
