@@ -1,30 +1,38 @@
 """Use cases that read: find a cable as a person writes its ID, show it, list what it
 cites, who cites it, and what is unresolved.  Results are plain dicts with the field
-names documented in docs/cli.md (the CLI renders them as tables, JSON, JSONL, CSV)."""
+names documented in docs/cli.md (the CLI renders them as tables, JSON, JSONL, CSV).
+
+``refs``, ``cited_by`` and ``show`` take an Engine or a ``DirectDb`` (the quick read
+path, see refdb.store.direct), and ``find_cable`` a connection of either: nothing here
+imports SQLAlchemy until ``unresolved`` needs it."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
-
-from sqlalchemy.engine import Connection, Engine, Row
+from typing import TYPE_CHECKING, Any
 
 from refdb.errors import AmbiguousId, NotFound
 from refdb.ids import CableId, normalise_origin
-from refdb.store import queries
-from refdb.store.engine import read_tx
+from refdb.store import cable_reads
+from refdb.store.direct import DirectDb, read_tx
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    Source = Engine | DirectDb
 
 
-def find_cable(conn: Connection, written: str) -> str:
+def find_cable(conn: Any, written: str) -> str:
     """The stored cable a person means by ``written``: ``08TOKYO1002``, ``08 TOKYO 1002``,
     ``TOKYO 001002`` (when only one stored cable fits), or a garbled ID as published."""
     text = written.strip()
     compact = normalise_origin(text)
-    if compact and queries.cable(conn, compact) is not None:
+    if compact and cable_reads.cable(conn, compact) is not None:
         return compact
     cid = CableId.try_parse(text)
     if cid is not None:
-        hits = queries.cables_by_real_id(conn, cid.canonical)
+        hits = cable_reads.cables_by_real_id(conn, cid.canonical)
         if hits:
             return hits[0]
         raise NotFound(
@@ -33,7 +41,7 @@ def find_cable(conn: Connection, written: str) -> str:
         )
     parts = CableId.display_parts(text)
     if parts is not None:
-        hits = queries.cables_by_origin_serial(conn, *parts)
+        hits = cable_reads.cables_by_origin_serial(conn, *parts)
         if len(hits) == 1:
             return hits[0]
         if len(hits) > 1:
@@ -50,10 +58,10 @@ def _iso(d: datetime | None) -> str | None:
 
 
 def _json_list(text: str | None) -> list:
-    return queries.decode_json_list(text)
+    return cable_reads.decode_json_list(text)
 
 
-def _mention_dict(m: Row) -> dict:
+def _mention_dict(m: Any) -> dict:
     return {
         "text": m.text,
         "paragraph": m.paragraph,
@@ -64,7 +72,7 @@ def _mention_dict(m: Row) -> dict:
     }
 
 
-def _reference_dict(r: Row, mentions: list[dict]) -> dict:
+def _reference_dict(r: Any, mentions: list[dict]) -> dict:
     return {
         "citing_id": r.citing_id,
         "ordinal": r.ordinal,
@@ -90,24 +98,24 @@ def _reference_dict(r: Row, mentions: list[dict]) -> dict:
     }
 
 
-def refs(engine: Engine, written: str) -> list[dict]:
+def refs(source: Source, written: str) -> list[dict]:
     """What a cable cites: its REF items in REF order, each with its resolution and mentions."""
-    with read_tx(engine) as conn:
+    with read_tx(source) as conn:
         cable_id = find_cable(conn, written)
         return _refs(conn, cable_id)
 
 
-def _refs(conn: Connection, cable_id: str) -> list[dict]:
+def _refs(conn: Any, cable_id: str) -> list[dict]:
     by_item: dict[int, list[dict]] = defaultdict(list)
-    for m in queries.mentions_of(conn, cable_id):
+    for m in cable_reads.mentions_of(conn, cable_id):
         if m.ref_ordinal is not None:
             by_item[m.ref_ordinal].append(_mention_dict(m))
-    return [_reference_dict(r, by_item[r.ordinal]) for r in queries.references_of(conn, cable_id)]
+    return [_reference_dict(r, by_item[r.ordinal]) for r in cable_reads.references_of(conn, cable_id)]
 
 
-def cited_by(engine: Engine, written: str) -> list[dict]:
+def cited_by(source: Source, written: str) -> list[dict]:
     """The cables whose references link to this one, oldest first."""
-    with read_tx(engine) as conn:
+    with read_tx(source) as conn:
         cable_id = find_cable(conn, written)
         return [
             {
@@ -119,21 +127,21 @@ def cited_by(engine: Engine, written: str) -> list[dict]:
                 "citing_date": _iso(r.date),
                 "citing_subject": r.subject,
             }
-            for r in queries.citing(conn, cable_id)
+            for r in cable_reads.citing(conn, cable_id)
         ]
 
 
-def show(engine: Engine, written: str) -> dict:
+def show(source: Source, written: str) -> dict:
     """A cable's metadata, its references, its mentions (and what each points at), and
     how many cables cite it."""
-    with read_tx(engine) as conn:
+    with read_tx(source) as conn:
         cable_id = find_cable(conn, written)
-        c = queries.cable(conn, cable_id)
+        c = cable_reads.cable(conn, cable_id)
         assert c is not None
         references = _refs(conn, cable_id)
         target_of = {r["ordinal"]: r for r in references}
         mentions = []
-        for m in queries.mentions_of(conn, cable_id):
+        for m in cable_reads.mentions_of(conn, cable_id):
             ref = target_of.get(m.ref_ordinal) if m.ref_ordinal is not None else None
             mentions.append(
                 {
@@ -169,7 +177,7 @@ def show(engine: Engine, written: str) -> dict:
             "source": c.source,
             "references": references,
             "mentions": mentions,
-            "cited_by_count": queries.count_citing(conn, cable_id),
+            "cited_by_count": cable_reads.count_citing(conn, cable_id),
         }
 
 
@@ -177,6 +185,9 @@ def unresolved(
     engine: Engine, *, origin: str | None = None, year: int | None = None, reason: str | None = None
 ) -> list[dict]:
     """Every reference that did not resolve, with its triage reason and candidates."""
+    # Imported here: it needs SQLAlchemy, which the quick commands do without.
+    from refdb.store.queries import unresolved as unresolved_references
+
     origin_n = normalise_origin(origin) if origin is not None else None
     if origin is not None and not origin_n:
         return []  # "%" or "'; --" names no post: match nothing rather than everything
@@ -199,5 +210,5 @@ def unresolved(
                 ],
                 "citing_date": _iso(r.citing_date),
             }
-            for r in queries.unresolved(conn, origin=origin_n, year=year, reason=reason)
+            for r in unresolved_references(conn, origin=origin_n, year=year, reason=reason)
         ]

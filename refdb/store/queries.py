@@ -1,8 +1,9 @@
-"""Reads: everything the service layer asks of the database."""
+"""Reads: everything the service layer asks of the database.  Those behind ``show``,
+``refs`` and ``cited-by`` are plain SQL in ``cable_reads`` (the quick read path runs
+them without SQLAlchemy) and are re-exported here."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,74 +11,22 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
+from refdb.store.cable_reads import (  # noqa: F401  (re-exported)
+    cable,
+    cables_by_origin_serial,
+    cables_by_real_id,
+    citing,
+    count_citing,
+    decode_json_list,
+    mentions_of,
+    references_of,
+)
 from refdb.store.tables import Cable, Mention, Reference
 from refdb.store.writes import chunks
 
 CABLE = Cable.__table__
 REFERENCE = Reference.__table__
 MENTION = Mention.__table__
-
-
-def cable(conn: Connection, cable_id: str) -> Row | None:
-    return conn.execute(sa.select(CABLE).where(CABLE.c.id == cable_id)).first()
-
-
-def cables_by_real_id(conn: Connection, real_id: str) -> list[str]:
-    """Stored cables whose real (repaired) ID is ``real_id``, the exact one first."""
-    rows = conn.execute(
-        sa.select(CABLE.c.id).where(sa.or_(CABLE.c.id == real_id, CABLE.c.real_id == real_id))
-    ).scalars()
-    return sorted(rows, key=lambda i: (i != real_id, i))
-
-
-def cables_by_origin_serial(conn: Connection, origin: str, serial: int) -> list[str]:
-    return sorted(
-        conn.execute(
-            sa.select(CABLE.c.id).where(CABLE.c.origin == origin, CABLE.c.serial == serial)
-        ).scalars()
-    )
-
-
-def references_of(conn: Connection, citing_id: str) -> list[Row]:
-    return list(
-        conn.execute(
-            sa.select(REFERENCE).where(REFERENCE.c.citing_id == citing_id).order_by(REFERENCE.c.ordinal)
-        )
-    )
-
-
-def mentions_of(conn: Connection, citing_id: str) -> list[Row]:
-    return list(
-        conn.execute(
-            sa.select(MENTION).where(MENTION.c.citing_id == citing_id).order_by(MENTION.c.ordinal)
-        )
-    )
-
-
-def citing(conn: Connection, target_id: str) -> list[Row]:
-    """References that link to ``target_id``, with the citing cable's date and subject."""
-    return list(
-        conn.execute(
-            sa.select(
-                REFERENCE.c.citing_id,
-                REFERENCE.c.letter,
-                REFERENCE.c.raw,
-                REFERENCE.c.method,
-                REFERENCE.c.confidence,
-                CABLE.c.date,
-                CABLE.c.subject,
-            )
-            .join(CABLE, CABLE.c.id == REFERENCE.c.citing_id)
-            .where(REFERENCE.c.target_id == target_id)
-            .order_by(CABLE.c.date, REFERENCE.c.citing_id, REFERENCE.c.ordinal)
-        )
-    )
-
-
-def count_citing(conn: Connection, target_id: str) -> int:
-    return conn.execute(
-        sa.select(sa.func.count(sa.distinct(REFERENCE.c.citing_id))).where(REFERENCE.c.target_id == target_id)
-    ).scalar_one()
 
 
 def unresolved(
@@ -176,10 +125,6 @@ def references_to_resolve(
             citing_info[c.id] = CitingInfo(c.id, c.real_id, c.date)
     ordered = sorted(refs.values(), key=lambda r: (r.citing_id, r.ordinal))
     return ordered, citing_info
-
-
-def decode_json_list(text: str | None) -> list:
-    return json.loads(text) if text else []
 
 
 def count_cables(conn: Connection) -> int:
