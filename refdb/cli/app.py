@@ -126,9 +126,11 @@ def show(
 
     Example: refdb show 08TOKYO1002
     """
+    from refdb.cli.research import database
     from refdb.service.queries import show as run_show
 
-    data = run_show(open_db(db, create=False), cable_id)
+    with database(db, quick=True) as source:
+        data = run_show(source, cable_id)
     if json_:
         output.emit_json(data)
         return
@@ -187,8 +189,8 @@ def refs(
         return
     from refdb.cli.research import database, emit
 
-    with database(db) as engine:
-        rows = run_refs(engine, cable_id)
+    with database(db, quick=True) as source:
+        rows = run_refs(source, cable_id)
     if fmt is output.Format.TABLE:
         rows = _mention_summary(rows)
     emit(rows, fmt, REF_COLUMNS, title=f"References of {cable_id}", empty="No REF block.",
@@ -223,8 +225,8 @@ def cited_by(
         return
     from refdb.cli.research import database, emit
 
-    with database(db) as engine:
-        rows = run_cited_by(engine, cable_id)
+    with database(db, quick=True) as source:
+        rows = run_cited_by(source, cable_id)
     emit(rows, fmt, ("citing_id", "letter", "raw", "citing_date", "method", "confidence"),
          title=f"Cables citing {cable_id}", empty="No stored cable cites it.")
 

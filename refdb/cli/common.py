@@ -92,6 +92,17 @@ def open_db(db: str | None, *, create: bool = True):  # type: ignore[no-untyped-
     return engine
 
 
+def open_for_reading(db: str | None):  # type: ignore[no-untyped-def]
+    """For the quick read commands (show, refs, cited-by): a bare driver connection
+    (refdb.store.direct) when the database is plainly at the current schema, which
+    spares them importing SQLAlchemy and Alembic; else ``open_db(db, create=False)``,
+    so that every error, hint and exit code stays what it was.  Either has ``dispose()``."""
+    from refdb.store.direct import open_at_head
+    from refdb.store.urls import normalise_url
+
+    return open_at_head(normalise_url(db)) or open_db(db, create=False)
+
+
 def _first_line(exc: BaseException | None) -> str:
     """A driver error in one line (psycopg's carry DETAIL/HINT lines)."""
     text = str(exc).strip()

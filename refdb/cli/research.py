@@ -17,21 +17,23 @@ from typing import Annotated, Optional
 import typer
 
 from refdb.cli import output
-from refdb.cli.common import CsvOpt, DbOpt, JsonlOpt, JsonOpt, app, handles_errors, open_db
+from refdb.cli.common import CsvOpt, DbOpt, JsonlOpt, JsonOpt, app, handles_errors, open_db, open_for_reading
 from refdb.errors import UsageError
 
 # --- shared options and rendering ------------------------------------------------------
 
 
 @contextmanager
-def database(db: str | None) -> Iterator:
+def database(db: str | None, *, quick: bool = False) -> Iterator:
     """An engine on an existing database at the current schema, disposed after the
-    command (no pooled connection is left open for the garbage collector)."""
-    engine = open_db(db, create=False)
+    command (no pooled connection is left open for the garbage collector).  With
+    ``quick``, for the service functions that take one (show, refs, cited-by): a bare
+    driver connection when the database allows it (see ``open_for_reading``)."""
+    source = open_for_reading(db) if quick else open_db(db, create=False)
     try:
-        yield engine
+        yield source
     finally:
-        engine.dispose()
+        source.dispose()
 
 
 OriginOpt = Annotated[
