@@ -504,4 +504,7 @@ def main() -> None:
     if not sys.stdout.isatty():
         # Rich would otherwise wrap tables at 80 columns in pipes and files.
         os.environ.setdefault("COLUMNS", "200")
-    app()
+    from refdb.cli import plain_call
+
+    if not plain_call.run(app, sys.argv[1:]):
+        app()
