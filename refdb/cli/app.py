@@ -19,6 +19,7 @@ from refdb.cli.common import (
     EXIT_FAILED,
     CsvOpt,
     DbOpt,
+    JobsOpt,
     JsonlOpt,
     JsonOpt,
     app,
@@ -39,12 +40,10 @@ def ingest(
     no_resolve: Annotated[bool, typer.Option("--no-resolve", help="Store only; resolve later with `refdb resolve`.")] = False,
     json_: JsonOpt = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No per-input error lines.")] = False,
-    jobs: Annotated[
-        Optional[int],
-        typer.Option("--jobs", "-j", min=1, help="Parse in this many processes.  [default: all cores]", show_default=False),
-    ] = None,
+    jobs: JobsOpt = None,
 ) -> None:
-    """Read cables and store them, then resolve their references.
+    """Read cables and store them, then resolve their references (parsing and resolving
+    in --jobs processes).
 
     Formats are detected by content: telegram text, WikiLeaks cable-viewer HTML,
     cables.csv, mongo-export JSON lines, PlusD text, bare body text, JSONP.
@@ -354,6 +353,7 @@ def resolve(
     db: DbOpt = None,
     all_: Annotated[bool, typer.Option("--all", help="Re-resolve every reference, not only pending ones.")] = False,
     json_: JsonOpt = False,
+    jobs: JobsOpt = None,
 ) -> None:
     """Resolve references again (all, or those still pending) and report what changed.
 
@@ -362,9 +362,11 @@ def resolve(
     Example: refdb resolve --all
     """
     from refdb.service.resolve import resolve_all, resolve_pending
+    from refdb.service.workers import default_jobs
 
     engine = open_db(db)
-    report = resolve_all(engine) if all_ else resolve_pending(engine)
+    jobs = jobs or default_jobs()
+    report = resolve_all(engine, jobs=jobs) if all_ else resolve_pending(engine, jobs=jobs)
     summary = {
         "references_examined": report.references,
         "changed": report.changed,

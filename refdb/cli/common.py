@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from refdb.cli import output
+from refdb.cli import completion, output
 from refdb.errors import AmbiguousId, NotFound, RefdbError, SchemaOutdated, UsageError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_MIGRATE = 0, 1, 2, 3
@@ -21,7 +21,32 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
+    # Completion options of our own that take a shell name (refdb/cli/completion.py).
+    cls=completion.RootGroup,
+    add_completion=False,
 )
+completion.enable()
+
+
+@app.callback()
+def _root(
+    install_completion: Annotated[
+        Optional[str],
+        typer.Option(
+            "--install-completion", metavar="[SHELL]", callback=completion.install, expose_value=False, is_eager=True,
+            help="Install completion for SHELL (bash, zsh, fish, powershell; default: this shell).",
+        ),
+    ] = None,
+    show_completion: Annotated[
+        Optional[str],
+        typer.Option(
+            "--show-completion", metavar="[SHELL]", callback=completion.show, expose_value=False, is_eager=True,
+            help="Print the completion script for SHELL (default: this shell), to copy or customise.",
+        ),
+    ] = None,
+) -> None:
+    pass
+
 
 DbOpt = Annotated[
     Optional[str],
@@ -36,6 +61,14 @@ DbOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print a JSON document.")]
 JsonlOpt = Annotated[bool, typer.Option("--jsonl", help="Print one JSON object per line.")]
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV with a header row.")]
+JobsOpt = Annotated[
+    Optional[int],
+    typer.Option("--jobs", "-j", min=1, help="Work in this many processes.  [default: all cores]", show_default=False),
+]
+
+
+# Engines opened by the command being run (open_db), disposed when it ends.
+_OPENED: list = []
 
 
 def handles_errors(fn):  # type: ignore[no-untyped-def]
@@ -56,6 +89,11 @@ def handles_errors(fn):  # type: ignore[no-untyped-def]
         except KeyboardInterrupt:
             output.message("Interrupted: committed batches are kept; run the same command again to finish.")
             raise typer.Exit(130) from None
+        finally:
+            # Commands run in-process too (tests, CliRunner): no pooled connection may
+            # be left for the garbage collector, which warns about it on PostgreSQL.
+            while _OPENED:
+                _OPENED.pop().dispose()
 
     return wrapper
 
@@ -89,6 +127,7 @@ def open_db(db: str | None, *, create: bool = True):  # type: ignore[no-untyped-
     except BaseException:
         engine.dispose()  # no pooled connection left for the garbage collector to find open
         raise
+    _OPENED.append(engine)
     return engine
 
 

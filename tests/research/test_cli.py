@@ -207,13 +207,10 @@ SCRIPT_MARKS = {
     "fish": ("complete --command refdb", "_REFDB_COMPLETE=complete_fish"),
     "powershell": ("Register-ArgumentCompleter", "_REFDB_COMPLETE"),
 }
-# Typer's --show-completion is a flag: it ignores a shell named after it and asks
+# Typer's own --show-completion is a flag: it ignored a shell named after it and asked
 # shellingham, which finds the nearest shell among the parent processes.  Test runners
 # and CI run commands under sh (dash), which has no script: "Shell sh not supported."
-# The fix is in refdb/cli/common.py (issue 7); until then these show the failure.
-NAMED_SHELL_IGNORED = pytest.mark.xfail(
-    strict=True, reason="refdb/cli/common.py: Typer's --show-completion ignores the shell named (issue 7)"
-)
+# refdb's options take the shell's name (refdb/cli/completion.py).
 
 
 def _under(monkeypatch, shell: str | None) -> None:  # type: ignore[no-untyped-def]
@@ -235,7 +232,6 @@ def test_show_completion_for_this_shell(monkeypatch, shell):
     assert all(mark in result.stdout for mark in SCRIPT_MARKS[shell]), result.stdout
 
 
-@NAMED_SHELL_IGNORED
 @pytest.mark.parametrize("found", ["sh", None, "other"], ids=["under-sh", "no-shell-found", "under-another-shell"])
 @pytest.mark.parametrize("shell", SCRIPT_MARKS)
 def test_show_completion_for_the_shell_named(monkeypatch, shell, found):
@@ -245,7 +241,6 @@ def test_show_completion_for_the_shell_named(monkeypatch, shell, found):
     assert all(mark in result.stdout for mark in SCRIPT_MARKS[shell]), result.stdout
 
 
-@NAMED_SHELL_IGNORED
 def test_show_completion_bash_from_the_installed_command_under_sh():
     """The way a test runner or CI runs it: a subprocess of the installed refdb whose
     nearest parent shell is sh."""
@@ -256,7 +251,6 @@ def test_show_completion_bash_from_the_installed_command_under_sh():
     assert all(mark in done.stdout for mark in SCRIPT_MARKS["bash"]), done.stdout
 
 
-@NAMED_SHELL_IGNORED
 @pytest.mark.parametrize("found", ["sh", "tcsh", None])
 def test_no_completion_script_for_the_shell_found_is_one_error_line(monkeypatch, found):
     _under(monkeypatch, found)
