@@ -64,7 +64,7 @@ def build_lookup(conn: Connection) -> LookupSnapshot:
     stored = [
         StoredCable(
             id=r.id,
-            real=CableId.try_parse(r.real_id) if r.real_id else None,
+            real=CableId.from_canonical(r.real_id) if r.real_id else None,
             date=r.date,
             dtg=r.dtg,
             origin=r.origin,
@@ -76,14 +76,14 @@ def build_lookup(conn: Connection) -> LookupSnapshot:
     return LookupSnapshot(lookup, len(stored))
 
 
-def item_from_row(r: Row) -> RefItem:
+def item_from_row(r: queries.StoredReference | Row) -> RefItem:
     """The parsed REF item as stored (the resolver's input)."""
     return RefItem(
         ordinal=r.ordinal,
         letter=r.letter,
         raw=r.raw,
         kind=RefKind(r.kind),
-        cited=CableId.try_parse(r.cited_id) if r.cited_id else None,
+        cited=CableId.from_canonical(r.cited_id) if r.cited_id else None,
         origin_written=r.origin_written,
         serial=r.serial,
         year=r.year,
@@ -106,21 +106,28 @@ def resolve_pending(
 ) -> ResolveReport:
     """Resolve the references of every cable flagged pending, and those waiting for them."""
     report = ResolveReport()
-    with write_tx(engine) as conn:
-        # Year-less items of settled cables whose year is read from a post's timeline
-        # must be looked at again when cables of that post and year arrive.
-        watchers = queries.settled_citers_watching(conn, queries.pending_posts_years(conn))
-        writes.mark_pending(conn, sorted(watchers))
+    watched_at: int | None = None  # cables stored when settled watchers were last flagged
     with _Resolvers(jobs, parallel_min_items) as resolvers:
         while True:
             with write_tx(engine) as conn:
+                stored = queries.count_cables(conn)
+                if watched_at != stored:
+                    # Year-less items of settled cables whose year is read from a post's
+                    # timeline must be looked at again when cables of that post and year
+                    # arrive.  Done in the transaction that reads the pending cables, and
+                    # again whenever another process has stored cables since: that
+                    # process's cables may be resolved (and unflagged) by this pass, and
+                    # its own pass would then find no pending post to watch.
+                    watchers = queries.settled_citers_watching(conn, queries.pending_posts_years(conn))
+                    writes.mark_pending(conn, sorted(watchers))
+                    watched_at = stored
                 pending = queries.pending_cables(conn, CHUNK)
                 if not pending:
                     break
                 # Built only when there is work (it reads every stored cable), and again when
                 # another process stored cables meanwhile: a stale lookup could undo a link
                 # that process just made.
-                if lookup is None or lookup.cables != queries.count_cables(conn):
+                if lookup is None or lookup.cables != stored:
                     lookup = build_lookup(conn)
                 ids = [p.id for p in pending]
                 waiting = ids + [p.real_id for p in pending if p.real_id]
@@ -150,12 +157,18 @@ def resolve_all(engine: Engine, *, progress: Callable[[int], None] | None = None
     return resolve_pending(engine, progress=progress, jobs=jobs)
 
 
-Task = tuple[Citing, RefItem]
+# What a worker gets for one reference: the citing cable's facts and the stored row
+# (plain picklable tuples; the worker builds the resolver's input from them).
+Task = tuple[queries.CitingInfo, queries.StoredReference]
 Outcome = tuple[Resolution, "str | None"]  # the resolution and the ID it waits for
 
 
 def _outcomes(
-    refs: Sequence[Row], citing: dict[str, queries.CitingInfo], decisions: dict, lookup: MemoryLookup, resolvers: "_Resolvers"
+    refs: Sequence[queries.StoredReference],
+    citing: dict[str, queries.CitingInfo],
+    decisions: dict,
+    lookup: MemoryLookup,
+    resolvers: "_Resolvers",
 ) -> list[Outcome]:
     """The outcome of every reference, in order: manual decisions here, the rest by the
     resolver (in worker processes when there are enough)."""
@@ -168,9 +181,7 @@ def _outcomes(
         if decision is not None and decision.raw == r.raw:
             outcomes.append((manual_store.as_resolution(decision), None))
             continue
-        info = citing[r.citing_id]
-        real = CableId.try_parse(info.real_id) if info.real_id else None
-        tasks.append((Citing(id=real, published_id=info.id, date=info.date), item_from_row(r)))
+        tasks.append((citing[r.citing_id], r))
         outcomes.append(None)
     resolved = iter(resolvers.run(tasks, lookup))
     return [o if o is not None else next(resolved) for o in outcomes]
@@ -178,7 +189,9 @@ def _outcomes(
 
 def _resolve_tasks(tasks: Sequence[Task], lookup: MemoryLookup) -> list[Outcome]:
     out = []
-    for citing, item in tasks:
+    for info, r in tasks:
+        citing = Citing(id=CableId.from_canonical(info.real_id) if info.real_id else None, published_id=info.id, date=info.date)
+        item = item_from_row(r)
         res = resolve_item(citing, item, lookup)
         out.append((res, None if res.status == Status.RESOLVED else wait_key(item, res)))
     return out
@@ -239,6 +252,5 @@ class _Resolvers:
 _COMPARED = ("status", "method", "confidence", "target_id", "resolved_id", "wait_id", "reason", "evidence", "candidates")
 
 
-def _differs(r: Row, row: dict) -> bool:
-    current = r._mapping
-    return any(current[k] != row[k] for k in _COMPARED)
+def _differs(r: queries.StoredReference, row: dict) -> bool:
+    return any(getattr(r, k) != row[k] for k in _COMPARED)

@@ -4,6 +4,7 @@ them without SQLAlchemy) and are re-exported here."""
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -92,30 +93,40 @@ class CitingInfo:
     date: datetime | None
 
 
+# A reference row as the resolver takes it: a plain named tuple (cheap to build, and
+# picklable, so chunks of them go to worker processes as they are).
+StoredReference = namedtuple("StoredReference", [c.name for c in REFERENCE.columns])  # type: ignore[misc]
+
+
 def references_to_resolve(
     conn: Connection, citing_ids: Sequence[str] | None, waiting_for: Sequence[str]
-) -> tuple[list[Row], dict[str, CitingInfo]]:
-    """References of the given citing cables (all when None) plus those waiting for one
-    of ``waiting_for``; with the citing cables' facts the resolver needs."""
-    refs: dict[int, Row] = {}
+) -> tuple[list[StoredReference], dict[str, CitingInfo]]:
+    """References of the given citing cables (all when None) plus those of settled
+    cables waiting for one of ``waiting_for``; with the citing cables' facts the
+    resolver needs.  References of other pending cables are left to their own chunk:
+    resolving them here too would only be done again."""
+    refs: dict[int, StoredReference] = {}
     if citing_ids is None:
         for r in conn.execute(sa.select(REFERENCE).execution_options(yield_per=5000)):
-            refs[r.id] = r
+            refs[r.id] = StoredReference._make(r)
     else:
         for part in chunks(list(citing_ids)):
             for r in conn.execute(sa.select(REFERENCE).where(REFERENCE.c.citing_id.in_(part))):
-                refs[r.id] = r
+                refs[r.id] = StoredReference._make(r)
     for part in chunks(sorted(set(waiting_for))):
         for r in conn.execute(
-            sa.select(REFERENCE).where(
+            sa.select(REFERENCE)
+            .join(CABLE, CABLE.c.id == REFERENCE.c.citing_id)
+            .where(
+                CABLE.c.links_pending == sa.false(),
                 sa.or_(
                     REFERENCE.c.wait_id.in_(part),
                     REFERENCE.c.resolved_id.in_(part),
                     REFERENCE.c.cited_id.in_(part),
-                )
+                ),
             )
         ):
-            refs[r.id] = r
+            refs[r.id] = StoredReference._make(r)
     citing_info: dict[str, CitingInfo] = {}
     needed = sorted({r.citing_id for r in refs.values()})
     for part in chunks(needed):

@@ -125,13 +125,6 @@ def two_halves(tmp_path_factory) -> tuple[Path, Path, Path, list[str]]:
 
 IGNORE = ("cable.source",)  # the folders differ; everything else must not
 
-# On PostgreSQL two ingests both see a new cable as absent and both insert it: the second
-# fails on the key (UniqueViolation on pk_cable).  The fix is in refdb/store/writes.py
-# (serialise save_cables with an advisory lock, as SQLite's BEGIN IMMEDIATE does), not
-# this file's to make (issue 7).
-SAME_NEW_CABLE_RACE = "PostgreSQL: two ingests insert the same new cable (refdb/store/writes.py, issue 7)"
-
-
 @pytest.fixture(scope="module")
 def sequential(two_halves, tmp_path_factory) -> dict:
     """The dump of one ingest of everything (on SQLite: both backends give the same
@@ -149,9 +142,7 @@ def sequential(two_halves, tmp_path_factory) -> dict:
 
 
 @pytest.mark.parametrize("overlap", [False, True], ids=["disjoint-inputs", "same-inputs"])
-def test_two_ingests_at_once_equal_one_ingest_of_everything(db_url, two_halves, sequential, tmp_path, overlap, request):
-    if overlap and backend_of(db_url) == "postgresql":  # a race: it does not always lose
-        request.applymarker(pytest.mark.xfail(strict=False, reason=SAME_NEW_CABLE_RACE))
+def test_two_ingests_at_once_equal_one_ingest_of_everything(db_url, two_halves, sequential, tmp_path, overlap):
     even, odd, everything, catalogue = two_halves
     expected = sequential
     prepared(db_url, tmp_path, catalogue)
@@ -253,12 +244,11 @@ def test_a_reference_is_resolved_the_same_whatever_arrives_later(db_url, tmp_pat
 # --- two batches storing the same new cable ---------------------------------------------------
 
 
-def test_two_ingests_storing_the_same_new_cable_at_once(engine, db_url, monkeypatch, request):
+def test_two_ingests_storing_the_same_new_cable_at_once(engine, db_url, monkeypatch):
     """The deterministic core of two ingests of the same inputs: process 1's batch has
     stored cable X and not committed yet when process 2's batch stores X too.  Process 2
-    must wait and then find X stored (unchanged), not fail on the duplicate key."""
-    if backend_of(db_url) == "postgresql":
-        request.applymarker(pytest.mark.xfail(strict=True, reason=SAME_NEW_CABLE_RACE))
+    must wait and then find X stored (unchanged), not fail on the duplicate key (on
+    PostgreSQL writers take turns on an advisory lock: refdb.store.engine.write_tx)."""
     x = _spec("08TOKYO800", "2008-08-01 10:00").parsed()
     real_save = writes.save_cables
     first_has_written, release_first = threading.Event(), threading.Event()

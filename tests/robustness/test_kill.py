@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 
 from refdb.cli.app import app
 from refdb.service.catalog import load_catalog
-from refdb.service.check import UNFINISHED, check
+from refdb.service.check import INTERRUPTED, check
 from refdb.store.engine import create
 from refdb.store.migrate import ensure_schema
 
@@ -128,7 +128,7 @@ def _assert_consistent_after_kill(url: str, where: str) -> None:
     assert not report.damaged, f"{where}: {[p.message for p in report.damaged]}"
     result = CliRunner().invoke(app, ["check", "--db", url, "--json"])
     data = json.loads(result.stdout)
-    assert {p["kind"] for p in data["problems"]} <= {UNFINISHED}, f"{where}: {data['problems']}"
+    assert {p["kind"] for p in data["problems"]} <= INTERRUPTED, f"{where}: {data['problems']}"
     assert result.exit_code == (0 if not data["problems"] else 1)
 
 
