@@ -99,6 +99,26 @@ def test_bad_inputs_among_good_ones_in_one_run(db_url, tmp_path):
     _assert_nothing_half_written(db_url)
 
 
+def test_big_inputs_are_read_in_bounded_time(db_url, tmp_path):
+    """A 50 MB cable and a cable with a 10 MB line, in one run with a good cable.  The
+    50 MB one is a data dump of 150,000 distinct words and numbers: PostgreSQL's
+    full-text index must cope with it too (a tsvector holds at most 1 MB)."""
+    paths = []
+    for case in BIG:
+        path = tmp_path / case.name
+        path.write_bytes(case.make())
+        paths.append(str(path))
+    good = tmp_path / "good.txt"
+    good.write_text(telegram(GOOD[0]))
+    _prepared(db_url, tmp_path)
+    done = run_refdb("ingest", *paths, str(good), "--db", db_url, "--no-resolve", timeout=HANG_GUARD)
+    stderr = done.stderr.decode()
+    _assert_clean_failure_output(stderr)
+    assert done.returncode == 0, stderr[-3000:]
+    assert _stored_ids(db_url) == {GOOD[0], *(cid for case in BIG for cid in case.stored)}
+    _assert_nothing_half_written(db_url)
+
+
 def test_a_file_name_with_a_newline_still_gives_one_line(db_url, tmp_path):
     """File names are data too: an error line must stay one line whatever the name."""
     folder = tmp_path / "odd"
