@@ -92,12 +92,7 @@ def reference(inputs, tmp_path_factory) -> tuple[dict, float]:
         done = run_refdb(*_ingest_args(cables, url))
         seconds = time.monotonic() - started
         assert done.returncode == 0, done.stderr.decode()
-        eng = create(url)
-        try:
-            report = check(eng)
-            reference_dump = dump(eng)
-        finally:
-            eng.dispose()
+        report, reference_dump = _checked_dump(url)
     assert report.ok, report.problems
     assert report.counts["cables"] >= N_CABLES
     return reference_dump, seconds
@@ -117,6 +112,15 @@ def _kill_at_random_moment(args: list[str], seed: int, typical: float) -> int:
     status = proc.wait(timeout=60)
     session_leftovers(proc.pid, wait=5)  # see test_no_process_outlives_a_killed_ingest
     return status
+
+
+def _checked_dump(url: str):  # type: ignore[no-untyped-def]
+    """refdb check's report on the database, and its canonical dump."""
+    eng = create(url)
+    try:
+        return check(eng), dump(eng)
+    finally:
+        eng.dispose()
 
 
 def _assert_consistent_after_kill(url: str, where: str) -> None:
@@ -154,12 +158,7 @@ def test_killed_ingest_then_rerun_equals_uninterrupted_run(db_url, inputs, refer
 
     again = run_refdb(*args)  # the same command, run again to completion
     assert again.returncode == 0, again.stderr.decode()
-    eng = create(db_url)
-    try:
-        report = check(eng)
-        got = dump(eng)
-    finally:
-        eng.dispose()
+    report, got = _checked_dump(db_url)
     assert report.ok, [p.message for p in report.problems]
     assert got == expected, diff(expected, got)
 
