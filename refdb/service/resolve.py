@@ -14,11 +14,9 @@ process keeps all database work and applies manual decisions.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
-from itertools import chain
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-
-from collections.abc import Sequence
+from itertools import chain
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, Row
@@ -234,19 +232,20 @@ class _Resolvers:
     def _start(self, lookup: MemoryLookup) -> None:
         global _WORKER_LOOKUP
         self._close()
+        # Set for as long as the pool lives: a worker the pool forks again (one died)
+        # inherits it too.
         _WORKER_LOOKUP = lookup
-        try:
-            self.pool = mp_context().Pool(self.jobs, initializer=worker_setup)
-        finally:
-            _WORKER_LOOKUP = None  # the parent keeps no second reference
+        self.pool = mp_context().Pool(self.jobs, initializer=worker_setup)
         self.pool_lookup = lookup
 
     def _close(self) -> None:
+        global _WORKER_LOOKUP
         if self.pool is not None:
             self.pool.terminate()
             self.pool.join()
             self.pool = None
             self.pool_lookup = None
+            _WORKER_LOOKUP = None
 
 
 _COMPARED = ("status", "method", "confidence", "target_id", "resolved_id", "wait_id", "reason", "evidence", "candidates")
