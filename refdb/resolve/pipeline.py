@@ -312,13 +312,14 @@ def _decide(citing: Citing, reading: _Reading, lookup: Lookup) -> Resolution:
     cid, steps = reading.cid, reading.steps
     if not reading.known_post:
         return _unresolved("not_in_catalogue", cid, steps)
-    if _above_own_serial(citing, reading) and year_before(cid) is None:
+    above_own = _above_own_serial(citing, reading)
+    if above_own and year_before(cid) is None:
         # Last year's by serial order, and last year is before FIRST_YEAR: no ID holds
         # it, and the citing year's cable is not it.
         return Resolution(
             Status.UNRESOLVED, evidence=_evidence(steps) + (f"year_before_first_year:{cid.year - 1}",), reason="malformed"
         )
-    if not _above_own_serial(citing, reading):
+    if not above_own:
         hits = lookup.stored(cid)
         if hits:  # the common case: one look-up, then the plausibility checks
             return _link(citing, reading, hits, lookup)
