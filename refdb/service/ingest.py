@@ -247,9 +247,8 @@ def ingest_parsed(
     report = IngestReport()
     batch: list[ParsedCable] = []
     # Cables stored before this run and batches written by it: what decides deferring
-    # the search index.  A deferral found at the first batch was left by an
-    # interrupted (or concurrent) ingest: this run finishes it too.
-    before = {"cables": 0, "batches": 0, "deferral_found": False}
+    # the search index.
+    before = {"cables": 0, "batches": 0}
 
     def flush() -> None:
         if not batch:
@@ -258,7 +257,6 @@ def ingest_parsed(
         with write_tx(engine) as conn:
             if before["batches"] == 0:
                 before["cables"] = queries.count_cables(conn)
-                before["deferral_found"] = search_store.is_deferred(conn)
             elif (
                 not report.search_index_deferred
                 and before["batches"] >= DEFER_SEARCH_AFTER
@@ -294,9 +292,10 @@ def ingest_parsed(
     if resolve:
         report.resolve = resolve_pending(engine, jobs=resolve_jobs)
     report.resolve_seconds = time.perf_counter() - started - report.store_seconds
-    if report.search_index_deferred or before["deferral_found"]:
-        with write_tx(engine) as conn:
-            search_store.rebuild(conn)
+    # The deferral of this run, or one an interrupted ingest left behind; not one that
+    # a concurrent ingest has ended meanwhile (its rebuild covered our batches).
+    with write_tx(engine) as conn:
+        search_store.rebuild_if_deferred(conn)
     report.seconds = time.perf_counter() - started
     report.search_index_seconds = report.seconds - report.store_seconds - report.resolve_seconds
     return report

@@ -93,8 +93,7 @@ def search(
         deferred = store.is_deferred(conn)
     if deferred:  # a large ingest is running or was interrupted: bring the index up to date
         with write_tx(engine) as conn:
-            if store.is_deferred(conn):
-                store.rebuild(conn)
+            store.rebuild_if_deferred(conn)
     with read_tx(engine) as conn:
         rows = store.search(conn, terms, filters, limit)
     return [

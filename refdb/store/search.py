@@ -194,6 +194,16 @@ def is_deferred(conn: Connection) -> bool:
     return deferred_since(conn) is not None
 
 
+def rebuild_if_deferred(conn: Connection) -> bool:
+    """Rebuild the index if it is still deferred, in the caller's (write) transaction;
+    whether it was.  Another ingest may have rebuilt it meanwhile: its triggers have
+    kept it since, and a second rebuild would cost the whole index again."""
+    if not is_deferred(conn):
+        return False
+    rebuild(conn)
+    return True
+
+
 def integrity_check(conn: Connection) -> bool:
     """True when the index agrees with ``cable`` (SQLite's FTS5 integrity-check with
     rank 1 compares it against the content table; PostgreSQL's index needs no check)."""
