@@ -12,7 +12,7 @@ What is checked, each a problem ``kind`` in the report:
 ``status_target_mismatch``   ``resolved`` without a target, or a target on another status
 ``unknown_status``           a status refdb never writes
 ``never_resolved``           references left as stored although their cable's resolution is done
-``resolution_unfinished``    cables still flagged ``links_pending`` (an interrupted run: ``refdb resolve``)
+``resolution_unfinished``    cables still flagged pending (an interrupted run: ``refdb resolve``)
 ``stale_manual_decisions``   manual decisions whose REF item changed or disappeared since
 ``search_index_deferred``    a large ingest deferred the search index and has not rebuilt it yet
 ``search_index``             the full-text search index disagrees with the cables (SQLite)

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, Row
 
 from refdb.errors import NotFound, UsageError
 from refdb.service.queries import find_cable
 from refdb.service.resolve import ResolveReport, resolve_pending
 from refdb.store import manual as manual_store
-from refdb.store import queries
+from refdb.store import queries, writes
 from refdb.store.engine import write_tx
-from refdb.store.tables import Cable
 
 
 def _item(conn: Connection, citing_id: str, letter: str | None, item: int | None) -> Row:
@@ -36,11 +34,6 @@ def _item(conn: Connection, citing_id: str, letter: str | None, item: int | None
         listing = "; ".join(f"--item {r.ordinal + 1}: {r.raw}" for r in hits)
         raise UsageError(f"{citing_id} has {len(hits)} items under letter {letter}: {listing}")
     return hits[0]
-
-
-def _mark_pending(conn: Connection, citing_id: str) -> None:
-    table = Cable.__table__
-    conn.execute(sa.update(table).where(table.c.id == citing_id).values(links_pending=True))
 
 
 def link(
@@ -92,7 +85,7 @@ def _decide(
             at=datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0),
             note=note,
         )
-        _mark_pending(conn, citing_id)
+        writes.mark_pending(conn, [citing_id])
     return resolve_pending(engine)
 
 
@@ -103,5 +96,5 @@ def forget(engine: Engine, citing: str, letter: str | None, *, item: int | None 
         ref = _item(conn, citing_id, letter, item)
         if not manual_store.forget(conn, citing_id, ref.ordinal):
             raise NotFound(f"no manual decision on {citing_id} item {ref.letter or ref.ordinal + 1}")
-        _mark_pending(conn, citing_id)
+        writes.mark_pending(conn, [citing_id])
     return resolve_pending(engine)

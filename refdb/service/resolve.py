@@ -1,6 +1,6 @@
 """Use case: resolve references.
 
-Resolution runs in passes over cables flagged ``links_pending``: for each chunk of
+Resolution runs in passes over cables flagged pending (table ``pending_cable``): for each chunk of
 such cables, their own references and every reference waiting for them (by the ID
 the reference names) are resolved against a lookup of everything stored, then the
 flag is cleared in the same transaction.  An interrupted pass leaves flags set and
@@ -18,7 +18,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, Row
 
 from refdb.ids import CableId
@@ -151,7 +150,7 @@ def resolve_pending(
 def resolve_all(engine: Engine, *, progress: Callable[[int], None] | None = None, jobs: int = 1) -> ResolveReport:
     """Re-resolve every reference (after a rule or catalogue change)."""
     with write_tx(engine) as conn:
-        conn.execute(sa.update(writes.CABLE).values(links_pending=True))
+        writes.mark_all_pending(conn)
     return resolve_pending(engine, progress=progress, jobs=jobs)
 
 

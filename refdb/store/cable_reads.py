@@ -29,10 +29,9 @@ CITING = (
 )
 COUNT_CITING = "SELECT count(DISTINCT citing_id) FROM reference WHERE target_id = ?"
 
-# SQLite hands these back as text and 0/1, where SQLAlchemy (and psycopg) give datetime
-# and bool: converted here, so the service sees the same values on either path.
+# SQLite hands these back as text, where SQLAlchemy (and psycopg) give datetime:
+# converted here, so the service sees the same values on either path.
 _DATETIME_COLUMNS = frozenset({"date", "ingested_at"})
-_BOOL_COLUMNS = frozenset({"links_pending"})
 
 
 def cable(conn: Any, cable_id: str) -> Any | None:
@@ -130,6 +129,4 @@ def _row_type(names: tuple[str, ...]) -> type:
 def _from_sqlite(column: str) -> Any:
     if column in _DATETIME_COLUMNS:
         return datetime.fromisoformat
-    if column in _BOOL_COLUMNS:
-        return bool
     return None

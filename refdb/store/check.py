@@ -21,13 +21,14 @@ from sqlalchemy.engine import Connection, Engine
 from refdb.store import search
 from refdb.store.engine import write_tx
 from refdb.store.migrate import script_location
-from refdb.store.tables import Cable, CatalogEntry, ManualDecision, Mention, Reference
+from refdb.store.tables import Cable, CatalogEntry, ManualDecision, Mention, PendingCable, Reference
 
 CABLE = Cable.__table__
 REFERENCE = Reference.__table__
 MENTION = Mention.__table__
 DECISION = ManualDecision.__table__
 CATALOG = CatalogEntry.__table__
+PENDING = PendingCable.__table__
 
 STATUSES = ("resolved", "unresolved", "ambiguous", "not_a_cable")
 EXAMPLES = 5
@@ -85,7 +86,7 @@ def _count(conn: Connection, table: sa.Table, *where: sa.ColumnElement) -> int:
 def counts(conn: Connection) -> dict[str, int]:
     return {
         "cables": _count(conn, CABLE),
-        "cables_pending": _count(conn, CABLE, CABLE.c.links_pending == sa.true()),
+        "cables_pending": _count(conn, PENDING),
         "references": _count(conn, REFERENCE),
         "mentions": _count(conn, MENTION),
         "manual_decisions": _count(conn, DECISION),
@@ -186,15 +187,14 @@ def never_resolved(conn: Connection) -> Found:
     (citing_id, letter, ordinal)."""
     q = sa.select(REFERENCE.c.citing_id, REFERENCE.c.letter, REFERENCE.c.ordinal).where(
         REFERENCE.c.reason == "pending",
-        sa.exists().where(CABLE.c.id == REFERENCE.c.citing_id, CABLE.c.links_pending == sa.false()),
+        ~sa.exists().where(PENDING.c.id == REFERENCE.c.citing_id),
     )
     return _found(conn, q.order_by(REFERENCE.c.citing_id, REFERENCE.c.ordinal))
 
 
 def pending_cables(conn: Connection) -> Found:
-    """Cables still flagged ``links_pending``: (id,)."""
-    q = sa.select(CABLE.c.id).where(CABLE.c.links_pending == sa.true())
-    return _found(conn, q.order_by(CABLE.c.id))
+    """Cables still flagged pending (table ``pending_cable``): (id,)."""
+    return _found(conn, sa.select(PENDING.c.id).order_by(PENDING.c.id))
 
 
 def stale_decisions(conn: Connection) -> Found:

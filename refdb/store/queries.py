@@ -22,12 +22,13 @@ from refdb.store.cable_reads import (  # noqa: F401  (re-exported)
     mentions_of,
     references_of,
 )
-from refdb.store.tables import Cable, Mention, Reference
+from refdb.store.tables import Cable, Mention, PendingCable, Reference
 from refdb.store.writes import chunks
 
 CABLE = Cable.__table__
 REFERENCE = Reference.__table__
 MENTION = Mention.__table__
+PENDING = PendingCable.__table__
 
 
 def unresolved(
@@ -78,9 +79,9 @@ def all_cables_for_lookup(conn: Connection) -> Iterator[StoredRow]:
 def pending_cables(conn: Connection, limit: int) -> list[Row]:
     return list(
         conn.execute(
-            sa.select(CABLE.c.id, CABLE.c.real_id)
-            .where(CABLE.c.links_pending == sa.true())
-            .order_by(CABLE.c.id)
+            sa.select(PENDING.c.id, CABLE.c.real_id)
+            .join(CABLE, CABLE.c.id == PENDING.c.id)
+            .order_by(PENDING.c.id)
             .limit(limit)
         )
     )
@@ -135,10 +136,12 @@ def references_to_resolve(
     needed = sorted({r.citing_id for r in refs.values()})
     for part in chunks(needed):
         for c in conn.execute(
-            sa.select(CABLE.c.id, CABLE.c.real_id, CABLE.c.date, CABLE.c.links_pending).where(CABLE.c.id.in_(part))
+            sa.select(CABLE.c.id, CABLE.c.real_id, CABLE.c.date, PENDING.c.id.label("pending"))
+            .select_from(CABLE.outerjoin(PENDING, PENDING.c.id == CABLE.c.id))
+            .where(CABLE.c.id.in_(part))
         ):
             citing_info[c.id] = CitingInfo(c.id, c.real_id, c.date)
-            if c.links_pending:
+            if c.pending is not None:
                 pending.add(c.id)
     own = set(citing_ids) if citing_ids is not None else None
     ordered = sorted(
@@ -156,7 +159,8 @@ def pending_posts_years(conn: Connection) -> set[tuple[str, int]]:
     """(origin, year) of every cable waiting for resolution."""
     rows = conn.execute(
         sa.select(CABLE.c.origin, CABLE.c.year)
-        .where(CABLE.c.links_pending == sa.true(), CABLE.c.origin.is_not(None), CABLE.c.year.is_not(None))
+        .join(PENDING, PENDING.c.id == CABLE.c.id)
+        .where(CABLE.c.origin.is_not(None), CABLE.c.year.is_not(None))
         .distinct()
     )
     return {(o, y) for o, y in rows}
@@ -173,9 +177,8 @@ def settled_citers_watching(conn: Connection, posts_years: set[tuple[str, int]])
     for part in chunks(origins):
         rows = conn.execute(
             sa.select(REFERENCE.c.citing_id, REFERENCE.c.cited_origin, REFERENCE.c.year)
-            .join(CABLE, CABLE.c.id == REFERENCE.c.citing_id)
             .where(
-                CABLE.c.links_pending == sa.false(),
+                ~sa.exists().where(PENDING.c.id == REFERENCE.c.citing_id),
                 REFERENCE.c.kind == "cable",
                 REFERENCE.c.year_source == "citing_year",
                 REFERENCE.c.cited_origin.in_(part),

@@ -30,9 +30,6 @@ class Cable(SQLModel, table=True):
     """One stored cable, keyed by its ID as published (garbled IDs are kept as they are)."""
 
     __tablename__ = "cable"
-    # The resolver takes pending cables in ID order, a chunk at a time: this index
-    # serves that without sorting every pending cable per chunk (revision 0004).
-    __table_args__ = (sa.Index("ix_cable_links_pending_id", "links_pending", "id"),)
 
     id: str = Field(primary_key=True, max_length=ID_LEN)
     real_id: str | None = Field(default=None, max_length=ID_LEN, index=True)
@@ -60,11 +57,24 @@ class Cable(SQLModel, table=True):
     source: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     content_hash: str = Field(max_length=64)
     warnings: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
-    # True from the moment the cable is stored until its references, and the
-    # references waiting for it, have been resolved: an interrupted ingest leaves
-    # the flag set and the next run finishes the work.
-    links_pending: bool = Field(default=True, index=True)
     ingested_at: datetime = Field(sa_column=sa.Column(sa.DateTime, nullable=False))
+
+
+class PendingCable(SQLModel, table=True):
+    """A cable whose references, and the references waiting for it, are not yet
+    resolved: a row from the moment the cable is stored (or changed) until a resolve
+    pass has dealt with it, so an interrupted ingest leaves rows behind and the next
+    run finishes the work.  A table of its own, not a flag on ``cable`` (revision
+    0006): clearing a flag rewrote the whole cable row, and on PostgreSQL, because
+    the flag was indexed, re-indexed its text for search (43x slower)."""
+
+    __tablename__ = "pending_cable"
+
+    id: str = Field(
+        sa_column=sa.Column(
+            sa.String(ID_LEN), sa.ForeignKey("cable.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
 
 
 class Reference(SQLModel, table=True):

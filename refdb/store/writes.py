@@ -15,11 +15,12 @@ from sqlalchemy.engine import Connection
 
 from refdb.ids import normalise_origin
 from refdb.model import ParsedCable, Resolution, Status
-from refdb.store.tables import Cable, Mention, Reference
+from refdb.store.tables import Cable, Mention, PendingCable, Reference
 
 CABLE = Cable.__table__
 REFERENCE = Reference.__table__
 MENTION = Mention.__table__
+PENDING = PendingCable.__table__
 
 # SQLite allows 32,766 bound parameters per statement; PostgreSQL 65,535.
 IN_CHUNK = 900
@@ -70,6 +71,10 @@ def save_cables(conn: Connection, cables: Sequence[ParsedCable], now: datetime) 
         )
     if new:
         bulk_insert(conn, CABLE, [_fit(CABLE, _cable_row(latest[cid], hashes[cid], now)) for cid in new])
+        # A cable that was not stored cannot be pending: no need to look first.
+        bulk_insert(conn, PENDING, [{"id": cid} for cid in new])
+    if changed:
+        mark_pending(conn, changed)
 
     ref_rows = []
     mention_rows = []
@@ -210,7 +215,6 @@ def _cable_row(c: ParsedCable, digest: str, now: datetime, key: str = "id") -> d
         "source": f"{c.source}:{c.locator}" if c.locator else c.source,
         "content_hash": digest,
         "warnings": "\n".join(c.warnings) or None,
-        "links_pending": True,
         "ingested_at": now,
     }
 
@@ -289,10 +293,22 @@ def write_resolutions(conn: Connection, rows: Sequence[dict]) -> None:
 
 
 def mark_pending(conn: Connection, cable_ids: Sequence[str]) -> None:
-    for part in chunks(sorted(cable_ids)):
-        conn.execute(sa.update(CABLE).where(CABLE.c.id.in_(part)).values(links_pending=True))
+    """Flag stored cables pending (those already pending stay as they are)."""
+    for part in chunks(sorted(set(cable_ids))):
+        already = set(conn.execute(sa.select(PENDING.c.id).where(PENDING.c.id.in_(part))).scalars())
+        missing = [{"id": cid} for cid in part if cid not in already]
+        if missing:
+            conn.execute(sa.insert(PENDING), missing)
+
+
+def mark_all_pending(conn: Connection) -> None:
+    conn.execute(
+        sa.insert(PENDING).from_select(
+            ["id"], sa.select(CABLE.c.id).where(~sa.exists().where(PENDING.c.id == CABLE.c.id))
+        )
+    )
 
 
 def clear_pending(conn: Connection, cable_ids: Sequence[str]) -> None:
     for part in chunks(list(cable_ids)):
-        conn.execute(sa.update(CABLE).where(CABLE.c.id.in_(part)).values(links_pending=False))
+        conn.execute(sa.delete(PENDING).where(PENDING.c.id.in_(part)))

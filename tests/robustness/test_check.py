@@ -59,7 +59,7 @@ def _without_foreign_keys(engine, fn) -> None:
 
 
 def pending_left(conn):
-    conn.execute(sa.update(CABLE).where(CABLE.c.id == SPECS[3].id.canonical).values(links_pending=True))
+    writes.mark_pending(conn, [SPECS[3].id.canonical])
 
 
 def orphan_reference(conn):
@@ -198,7 +198,7 @@ def test_each_damage_is_one_problem_line(engine, db_url, damage, fk_off, kind, w
 def test_many_problems_of_one_kind_show_a_few_examples(engine):
     store_and_resolve(engine)
     with write_tx(engine) as conn:
-        conn.execute(sa.update(CABLE).values(links_pending=True))
+        writes.mark_all_pending(conn)
     (problem,) = check(engine).problems
     assert problem.count == len(SPECS)
     assert len(problem.examples) == 5

@@ -85,11 +85,15 @@ def _value(col: dict, i: int, fk_values: list | None):  # type: ignore[no-untype
     raise AssertionError(f"no generator for column {col['name']} of type {t!r}: extend _value")
 
 
-def _fill(conn: sa.Connection, tables: list[str], rows_per_table: int = 3) -> dict[str, list[dict]]:
+def _fill(
+    conn: sa.Connection, tables: list[str], rows_per_table: int = 3, earlier: dict[str, list[dict]] | None = None
+) -> dict[str, list[dict]]:
     """Insert rows into ``tables`` (model tables present in the database, in dependency
-    order); returns what was inserted, per table."""
+    order; foreign keys point at rows inserted here or ``earlier``); returns what was
+    inserted, per table."""
     insp = sa.inspect(conn)
     inserted: dict[str, list[dict]] = {}
+    parents = earlier or {}
     for name in tables:
         table = sa.Table(name, sa.MetaData(), autoload_with=conn)
         fks = {
@@ -103,7 +107,7 @@ def _fill(conn: sa.Connection, tables: list[str], rows_per_table: int = 3) -> di
                 if col.get("computed"):
                     continue
                 ref = fks.get(col["name"])
-                fk_values = [r[ref[1]] for r in inserted[ref[0]]] if ref else None
+                fk_values = [r[ref[1]] for r in (inserted.get(ref[0]) or parents[ref[0]])] if ref else None
                 row[col["name"]] = _value(col, i, fk_values)
             rows.append(row)
         conn.execute(sa.insert(table), rows)
@@ -120,14 +124,37 @@ def _pk(name: str) -> list[str]:
     return [c.name for c in SQLModel.metadata.tables[name].primary_key.columns]
 
 
+def _row_count(conn: sa.Connection, table: str) -> int:
+    return conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one()
+
+
+def _pending_ids(conn: sa.Connection) -> set[str]:
+    return set(conn.exec_driver_sql("SELECT id FROM pending_cable").scalars())
+
+
+def _flag_moved_to_pending_cable(conn: sa.Connection, rows: list[dict]) -> None:
+    """Revision 0006 turned ``cable.links_pending`` into rows of ``pending_cable``."""
+    flagged = {r["id"] for r in rows if r["links_pending"]}
+    assert flagged, "the generated rows flag no cable: the move is not tested"
+    assert flagged <= _pending_ids(conn), "cables flagged pending lost their flag in the move"
+
+
+# Columns a revision moved on purpose, and the check that their data arrived.
+MOVED = {("cable", "links_pending"): _flag_moved_to_pending_cable}
+
+
 def _assert_rows_kept(conn: sa.Connection, inserted: dict[str, list[dict]]) -> None:
     for name, rows in inserted.items():
         table = sa.Table(name, sa.MetaData(), autoload_with=conn)
-        lost_columns = set(rows[0]) - set(table.c.keys())
-        assert not lost_columns, f"{name}: columns dropped with their data: {sorted(lost_columns)}"
+        gone = set(rows[0]) - set(table.c.keys())
+        moved = {c for c in gone if (name, c) in MOVED}
+        assert not gone - moved, f"{name}: columns dropped with their data: {sorted(gone - moved)}"
+        for column in sorted(moved):
+            MOVED[(name, column)](conn, rows)
+        kept = [k for k in rows[0] if k not in moved]
         stored = [dict(r._mapping) for r in conn.execute(sa.select(table).order_by(*[table.c[k] for k in _pk(name)]))]
-        expected = sorted(rows, key=lambda r: tuple(r[k] for k in _pk(name)))
-        got = [{k: r[k] for k in rows[0]} for r in stored]
+        expected = [{k: r[k] for k in kept} for r in sorted(rows, key=lambda r: tuple(r[k] for k in _pk(name)))]
+        got = [{k: r[k] for k in kept} for r in stored]
         assert got == expected, f"{name}: rows changed by the migration"
 
 
@@ -176,16 +203,21 @@ def test_data_at_the_first_revision_survives_upgrade_to_head(bare):
             found = {r.id for r in search_store.search(conn, [[WORD]], search_store.Filters(), 50)}
             assert found == {r["id"] for r in inserted["cable"]}
             assert search_store.integrity_check(conn)
+            # Exactly the flagged cables are pending (0006), the others are not.
+            assert _pending_ids(conn) == {r["id"] for r in inserted["cable"] if r["links_pending"]}
 
 
 def test_data_added_at_each_revision_survives_upgrade_to_head(bare):
     inserted: dict[str, list[dict]] = {}
+    filled_by_migration: set[str] = set()  # new tables a revision's data migration filled
     for rev, _down in REVISIONS:
         migrate.upgrade(bare, rev)
         with bare.begin() as conn:
-            new = [t for t in _model_tables_present(conn) if t not in inserted]
-            inserted.update(_fill(conn, new))
-    assert set(inserted) == set(MODEL_TABLES), "some model table is created by no revision"
+            new = [t for t in _model_tables_present(conn) if t not in inserted and t not in filled_by_migration]
+            filled_by_migration.update(t for t in new if _row_count(conn, t))
+            inserted.update(_fill(conn, [t for t in new if t not in filled_by_migration], earlier=inserted))
+    assert filled_by_migration == {"pending_cable"}
+    assert set(inserted) | filled_by_migration == set(MODEL_TABLES), "some model table is created by no revision"
     with bare.connect() as conn:
         _assert_rows_kept(conn, inserted)
 

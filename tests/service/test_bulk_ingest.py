@@ -12,6 +12,7 @@ from refdb.service.ingest import DEFER_SEARCH_AFTER, ingest_parsed
 from refdb.service.resolve import resolve_all, resolve_pending
 from refdb.service.search import search
 from refdb.store import search as search_store
+from refdb.store import writes
 
 from .factory import cable, ref
 
@@ -106,7 +107,7 @@ def test_resolving_in_worker_processes_gives_what_resolving_here_gives(engine, j
     # Forget every outcome, then resolve everything again in workers.
     with engine.begin() as conn:
         conn.execute(sa.text("UPDATE reference SET status = 'unresolved', method = NULL, target_id = NULL, reason = 'pending'"))
-        conn.execute(sa.text("UPDATE cable SET links_pending = :t"), {"t": True})
+        writes.mark_all_pending(conn)
     report = resolve_pending(engine, jobs=jobs, parallel_min_items=1)
     assert report.references == len(here)
     assert report.newly_resolved == 2 * len(CABLES) - 3
