@@ -38,7 +38,15 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from scale_metrics import latency_summary, median, read_truth, score_links, tree_memory_kb  # noqa: E402
+from scale_metrics import (  # noqa: E402
+    PHASES,
+    latency_summary,
+    median,
+    peaks_by_phase,
+    read_truth,
+    score_links,
+    tree_memory_kb,
+)
 
 VENV_BIN = ROOT / ".venv" / "bin"
 REFDB = str(VENV_BIN / "refdb") if (VENV_BIN / "refdb").exists() else "refdb"
@@ -55,13 +63,18 @@ class TreeSampler(threading.Thread):
         super().__init__(daemon=True)
         self.pid, self.interval = pid, interval
         self.peak_rss_kb = self.peak_pss_kb = self.max_procs = 0
+        self.pss_samples: list[tuple[float, float]] = []  # (seconds since start, PSS kB)
         self._stop_event = threading.Event()
 
     def run(self) -> None:
         tick = 0
+        started = time.perf_counter()
         while not self._stop_event.is_set():
-            rss, pss, n = tree_memory_kb(self.pid, pss=tick % 8 == 0)  # PSS every 2 s: it is costly
+            measure_pss = tick % 8 == 0  # PSS every 2 s: it is costly
+            rss, pss, n = tree_memory_kb(self.pid, pss=measure_pss)
             tick += 1
+            if measure_pss:
+                self.pss_samples.append((time.perf_counter() - started, pss))
             self.peak_rss_kb = max(self.peak_rss_kb, rss)
             self.peak_pss_kb = max(self.peak_pss_kb, pss)
             self.max_procs = max(self.max_procs, n)
@@ -89,6 +102,7 @@ def run_measured(cmd: list[str], env: dict | None = None) -> dict:
         "peak_rss_mb": round(sampler.peak_rss_kb / 1024, 1),
         "peak_pss_mb": round(sampler.peak_pss_kb / 1024, 1),
         "processes": sampler.max_procs,
+        "pss_samples": sampler.pss_samples,
         "children_cpu_s_total": usage.ru_utime + usage.ru_stime,  # cumulative; differenced by the caller
         "stdout": out.decode("utf-8", "replace"),
         "stderr": err.decode("utf-8", "replace")[-4000:],
@@ -227,6 +241,11 @@ def bench_one(size: int, backend: str, run: int, corpus: Path, args: argparse.Na
         "peak_rss_mb": m["peak_rss_mb"],
         "peak_pss_mb": m["peak_pss_mb"],
         "processes": m["processes"],
+        "pss_mb_over_time": [[round(t, 1), round(kb / 1024)] for t, kb in m["pss_samples"]],
+        "peak_pss_mb_by_phase": {
+            k: round(v / 1024, 1)
+            for k, v in peaks_by_phase(m["pss_samples"], [report.get(f"seconds_{p}", 0.0) for p in PHASES]).items()
+        },
         "db_mb": round(database_size(url) / 1e6, 1),
         "ingest_report": {k: v for k, v in report.items() if k != "problems"},
     }
@@ -262,6 +281,13 @@ def phases(rs: list[dict]) -> str:
     return "/".join(f"{median(r['ingest_report'][k] for r in rs):.0f}" for k in keys)
 
 
+def phase_memory(rs: list[dict]) -> str:
+    """Median peak PSS (MB) of each ingest phase."""
+    if not all("peak_pss_mb_by_phase" in r for r in rs):
+        return "-"
+    return "/".join(f"{median(r['peak_pss_mb_by_phase'].get(p, 0) for r in rs):.0f}" for p in PHASES)
+
+
 def table(results: list[dict], meta: dict) -> str:
     groups: dict[tuple[int, str], list[dict]] = {}
     for r in results:
@@ -270,10 +296,11 @@ def table(results: list[dict], meta: dict) -> str:
         f"Machine: {meta['machine']['nproc']} cores, {meta['machine']['ram_gb']} GB RAM, Python {meta['machine']['python']}; "
         f"jobs={meta['jobs'] or 'default'}; medians over runs.",
         "",
-        "| size | backend | runs | ingest+resolve s | store/resolve/search-index s | CPU s | cables/s | MB/s | peak RSS MB (PSS) | DB MB | "
+        "| size | backend | runs | ingest+resolve s | store/resolve/search-index s | CPU s | cables/s | MB/s | peak RSS MB (PSS) | "
+        "peak PSS MB store/resolve/search-index | DB MB | "
         "precision | recall | refs p50/p95/p99 ms | cited-by p50/p95/p99 ms | show p95 ms | CLI refs p50/p95 ms | "
         "CLI cited-by p50/p95 ms | unresolved --summary s |",
-        "|" + "---|" * 18,
+        "|" + "---|" * 19,
     ]
     for (size, backend), rs in sorted(groups.items()):
         first = next((r for r in rs if "links" in r), {})
@@ -286,7 +313,7 @@ def table(results: list[dict], meta: dict) -> str:
             f"| {size:,} | {backend} | {len(rs)} | {median(r['ingest_wall_s'] for r in rs):.1f} | {phases(rs)} | "
             f"{median(r['ingest_cpu_s'] for r in rs):.0f} | {median(r['cables_per_s'] for r in rs):,.0f} | "
             f"{median(r['mb_per_s'] for r in rs):.2f} | {median(r['peak_rss_mb'] for r in rs):.0f} "
-            f"({median(r['peak_pss_mb'] for r in rs):.0f}) | {median(r['db_mb'] for r in rs):,.0f} | "
+            f"({median(r['peak_pss_mb'] for r in rs):.0f}) | {phase_memory(rs)} | {median(r['db_mb'] for r in rs):,.0f} | "
             f"{lk.get('precision', float('nan')):.4f} | {lk.get('recall', float('nan')):.4f} | "
             f"{lat(ip.get('refs', {}))} | {lat(ip.get('cited_by', {}))} | {ip.get('show', {}).get('p95_ms', float('nan')):.1f} | "
             f"{lat(cli.get('refs', {}), ('p50_ms', 'p95_ms'))} | {lat(cli.get('cited_by', {}), ('p50_ms', 'p95_ms'))} | "

@@ -196,3 +196,24 @@ def tree_memory_kb(pid: int, pss: bool = True) -> tuple[int, int, int]:
         sum(_pss_kb(p) for p in pids) if pss else 0,
         len(pids),
     )
+
+
+PHASES = ("storing", "resolving", "search_index")
+
+
+def peaks_by_phase(samples: Sequence[tuple[float, float]], seconds: Sequence[float]) -> dict[str, float]:
+    """The highest sample of each phase.  ``samples``: (seconds since the process
+    started, value); ``seconds``: how long each phase of :data:`PHASES` took, in order
+    (the ingest's own report).  Start-up counts with the first phase, whatever follows
+    the last with the last; a phase with no sample gets 0."""
+    ends = []
+    total = 0.0
+    for s in seconds:
+        total += s
+        ends.append(total)
+    peaks = dict.fromkeys(PHASES[: len(seconds)], 0.0)
+    names = list(peaks)
+    for t, value in samples:
+        i = next((k for k, end in enumerate(ends) if t <= end), len(ends) - 1)
+        peaks[names[i]] = max(peaks[names[i]], value)
+    return peaks

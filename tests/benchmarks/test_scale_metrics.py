@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from scale_metrics import TruthItem, latency_summary, percentile, score_links, tree_memory_kb
+from scale_metrics import TruthItem, latency_summary, peaks_by_phase, percentile, score_links, tree_memory_kb
 
 
 @pytest.mark.parametrize(
@@ -76,3 +76,16 @@ def test_precision_and_recall_and_recall_by_damage():
 def test_tree_memory_counts_this_process():
     rss, pss, n = tree_memory_kb(os.getpid())
     assert rss > 1000 and pss > 0 and n >= 1
+
+
+@pytest.mark.parametrize(
+    "samples, seconds, expected",
+    [
+        ([(0.5, 10), (1.5, 30), (2.5, 20)], [2, 1, 1], {"storing": 30, "resolving": 20, "search_index": 0}),
+        ([(0.1, 5), (3.5, 9), (9.0, 7)], [1, 2, 3], {"storing": 5, "resolving": 0, "search_index": 9}),
+        ([(2.0, 4)], [2, 0, 0], {"storing": 4, "resolving": 0, "search_index": 0}),
+    ],
+    ids=["one-each", "tail-goes-to-last", "boundary-belongs-to-earlier"],
+)
+def test_peaks_by_phase(samples, seconds, expected):
+    assert peaks_by_phase(samples, seconds) == expected
