@@ -58,7 +58,7 @@ class LookupSnapshot:
 
 def build_lookup(conn: Connection) -> LookupSnapshot:
     """Everything stored and catalogued, as the resolver's lookup."""
-    stored = [
+    stored = (
         StoredCable(
             id=r.id,
             real=CableId.from_canonical(r.real_id) if r.real_id else None,
@@ -67,10 +67,10 @@ def build_lookup(conn: Connection) -> LookupSnapshot:
             origin=r.origin,
         )
         for r in queries.all_cables_for_lookup(conn)
-    ]
+    )  # streamed: the lookup keeps a compact copy, not these objects
     # The bundled Cablegate catalogue (read once per process) and any loaded by the user.
     lookup = MemoryLookup(stored, chain(bundled_catalogue().ids, catalog_store.real_ids(conn)))
-    return LookupSnapshot(lookup, len(stored))
+    return LookupSnapshot(lookup, len(lookup))
 
 
 def item_from_row(r: queries.StoredReference | Row) -> RefItem:

@@ -33,6 +33,10 @@ TSVECTOR = (
     "(setweight(to_tsvector('english'::regconfig, coalesce(cable.subject, '')), 'A') || "
     "setweight(to_tsvector('english'::regconfig, left(cable.text, 250000)), 'B'))"
 )
+# FTS5's buffer of terms not yet written to the index, in bytes: its default, and
+# what a rebuild uses.
+DEFAULT_HASHSIZE = 1024 * 1024
+REBUILD_HASHSIZE = 64 * 1024 * 1024
 # The name of the search index among deferred indexes (table deferred_index).
 DEFERRED_NAME = "search"
 MARK_START, MARK_END = "«", "»"
@@ -164,7 +168,12 @@ def rebuild(conn: Connection) -> None:
     """Rebuild the search index from ``cable`` (SQLite; PostgreSQL: REINDEX) and end
     any deferral, in the caller's transaction."""
     if conn.dialect.name == "sqlite":
+        # A larger in-memory term buffer for the rebuild: fewer, larger segments to
+        # write and merge (50,000 cables: 11.5 s against 9.3 s).  Put back after it, so
+        # that the triggers' small transactions keep FTS5's default.
+        conn.exec_driver_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('hashsize', {REBUILD_HASHSIZE})")
         conn.exec_driver_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+        conn.exec_driver_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('hashsize', {DEFAULT_HASHSIZE})")
     elif conn.dialect.name == "postgresql":
         conn.exec_driver_sql(f"REINDEX INDEX {PG_INDEX}")
     conn.execute(sa.delete(DEFERRED).where(DEFERRED.c.name == DEFERRED_NAME))
