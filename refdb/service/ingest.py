@@ -6,8 +6,11 @@ completes the job (stored cables are recognised by content hash and skipped).
 Then references are resolved (see :mod:`refdb.service.resolve`).
 
 A large ingest (one that has written a few batches and at least as many cables as the
-database held before it) stops keeping the SQLite full-text index row by row and
-rebuilds it once at the end: see :func:`refdb.store.search.defer`.
+database held before it) stops keeping the full-text index row by row: SQLite rebuilds
+it once at the end (see :func:`refdb.store.search.defer`); on PostgreSQL a
+:class:`~refdb.service.search_fill.SearchFiller` computes the search vectors of each
+committed batch on a second connection while the writer goes on, and the ingest
+catches up on the rest at the end.
 
 Parsing is the CPU-heavy step, so with ``jobs`` > 1 it runs in worker processes:
 one process reads the input files, ``jobs`` processes parse chunks of raw cables, and
@@ -30,6 +33,7 @@ from sqlalchemy.engine import Engine
 from refdb.model import InputProblem, ParsedCable, RawCable
 from refdb.parse import UnreadableCable, parse_cable, read_path
 from refdb.service.resolve import ResolveReport, resolve_pending
+from refdb.service.search_fill import SearchFiller
 from refdb.service.workers import mp_context, worker_setup
 from refdb.store import queries, writes
 from refdb.store import search as search_store
@@ -64,6 +68,8 @@ class IngestReport:
     resolve_seconds: float = 0.0
     search_index_seconds: float = 0.0
     search_index_deferred: bool = False
+    # PostgreSQL: search vectors computed beside the writer (see SearchFiller)
+    search_vectors_filled_behind: int = 0
 
     @property
     def stored(self) -> int:
@@ -86,6 +92,8 @@ class IngestReport:
             "seconds_storing": round(self.store_seconds, 2),
             "seconds_resolving": round(self.resolve_seconds, 2),
             "seconds_search_index": round(self.search_index_seconds, 2),
+            "search_index_deferred": self.search_index_deferred,
+            "search_vectors_filled_behind": self.search_vectors_filled_behind,
         }
 
 
@@ -249,8 +257,10 @@ def ingest_parsed(
     # Cables stored before this run and batches written by it: what decides deferring
     # the search index.
     before = {"cables": 0, "batches": 0}
+    filler: SearchFiller | None = None
 
     def flush() -> None:
+        nonlocal filler
         if not batch:
             return
         now = datetime.now(timezone.utc).replace(tzinfo=None)
@@ -265,7 +275,11 @@ def ingest_parsed(
             ):
                 search_store.defer(conn, now)  # with this batch: both or neither
                 report.search_index_deferred = True
+                if search_store.can_fill(conn):
+                    filler = SearchFiller(engine)
             saved = writes.save_cables(conn, batch, now)
+        if filler is not None:
+            filler.add([*saved.new, *saved.changed])
         before["batches"] += 1
         report.new += len(saved.new)
         report.replaced += len(saved.changed)
@@ -276,22 +290,31 @@ def ingest_parsed(
             on_progress(len(batch))
         batch.clear()
 
-    for item in items:
-        if isinstance(item, InputProblem):
-            report.problems.append(item)
-            if on_problem:
-                on_problem(item)
-            continue
-        report.inputs += 1
-        report.bytes_read += len(item.text)
-        batch.append(item)
-        if len(batch) >= batch_size:
-            flush()
-    flush()
-    report.store_seconds = time.perf_counter() - started
-    if resolve:
-        report.resolve = resolve_pending(engine, jobs=resolve_jobs)
+    try:
+        for item in items:
+            if isinstance(item, InputProblem):
+                report.problems.append(item)
+                if on_problem:
+                    on_problem(item)
+                continue
+            report.inputs += 1
+            report.bytes_read += len(item.text)
+            batch.append(item)
+            if len(batch) >= batch_size:
+                flush()
+        flush()
+        report.store_seconds = time.perf_counter() - started
+        if resolve:
+            # The filler goes on meanwhile: resolving is mostly this machine's work.
+            report.resolve = resolve_pending(engine, jobs=resolve_jobs)
+    except BaseException:
+        if filler is not None:
+            filler.close(abandon=True)
+        raise
     report.resolve_seconds = time.perf_counter() - started - report.store_seconds
+    if filler is not None:
+        filler.close()
+        report.search_vectors_filled_behind = filler.filled
     # The deferral of this run, or one an interrupted ingest left behind; not one that
     # a concurrent ingest has ended meanwhile (its rebuild covered our batches).
     with write_tx(engine) as conn:

@@ -112,8 +112,8 @@ def search(
 
 
 def reindex(engine: Engine) -> bool:
-    """Rebuild the search index from the stored cables (needed on SQLite only after a
-    VACUUM or an edit that bypassed the triggers); returns the integrity check."""
+    """Rebuild the search index from the stored cables (needed after an edit that
+    bypassed the triggers, or on SQLite a VACUUM); returns the integrity check."""
     with write_tx(engine) as conn:
         store.rebuild(conn)
     with read_tx(engine) as conn:

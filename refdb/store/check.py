@@ -221,12 +221,16 @@ def sqlite_integrity(conn: Connection) -> list[str]:
 
 
 def search_index_ok(engine: Engine) -> bool | None:
-    """Whether the full-text index agrees with the cables (SQLite; always True on
-    PostgreSQL, whose index cannot drift); None when it cannot be checked because the
-    database is opened read-only.
+    """Whether the full-text index agrees with the cables; None when it cannot be
+    checked because the database is opened read-only.
 
-    FTS5's integrity-check is written as an INSERT and needs the write lock (it changes
-    nothing): it runs in a transaction of its own, after any ingest batch in flight."""
+    PostgreSQL: every cable has a current search vector (:func:`search.integrity_check`).
+    SQLite: FTS5's integrity-check is written as an INSERT and needs the write lock (it
+    changes nothing): it runs in a transaction of its own, after any ingest batch in
+    flight."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            return search.integrity_check(conn)
     if engine.dialect.name != "sqlite":
         return True
     try:

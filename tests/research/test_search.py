@@ -177,15 +177,23 @@ def _assert_index_consistent(engine) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_integrity_check_notices_a_stale_index(engine):
-    if engine.dialect.name != "sqlite":
-        pytest.skip("PostgreSQL's expression index cannot go stale")
     load(engine, CABLES)
     with write_tx(engine) as conn:  # bypass the triggers: what a VACUUM renumbering would do
-        conn.exec_driver_sql("DROP TRIGGER cable_fts_au")
-        conn.exec_driver_sql("UPDATE cable SET text = 'nothing here', subject = 'NOTHING' WHERE id = '08TOKYO100'")
+        if engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("DROP TRIGGER cable_fts_au")
+        else:
+            conn.exec_driver_sql(f"DROP TRIGGER {store.PG_TRIGGER} ON cable")
+        conn.exec_driver_sql(
+            "UPDATE cable SET text = 'nothing here', subject = 'NOTHING', content_hash = 'changed' WHERE id = '08TOKYO100'"
+        )
     with read_tx(engine) as conn:
         assert not store.integrity_check(conn)
+    if engine.dialect.name == "postgresql":
+        # A stale vector never answers: the cable no longer says "nuclear".
+        assert "08TOKYO100" not in _ids(search(engine, "nuclear"))
     assert reindex(engine) is True
+    _assert_index_consistent(engine)
+    assert "08TOKYO100" not in _ids(search(engine, "nuclear"))
 
 
 def test_search_objects_exist_at_head(engine):
@@ -194,7 +202,7 @@ def test_search_objects_exist_at_head(engine):
     if engine.dialect.name == "sqlite":
         assert objects == {"table": [store.FTS_TABLE], "trigger": sorted(store.FTS_TRIGGERS)}
     else:
-        assert objects == {"index": [store.PG_INDEX]}
+        assert objects == {"index": [store.PG_INDEX], "table": [store.PG_TABLE], "trigger": [store.PG_TRIGGER]}
 
 
 def test_postgresql_search_uses_the_gin_index(engine):
@@ -233,3 +241,89 @@ def test_tables_agree_with_migrations(engine):
             conn, opts={"compare_type": True, "include_name": store.include_in_autogenerate}
         )
         assert compare_metadata(context, SQLModel.metadata) == []
+
+
+# --- PostgreSQL: vectors filled behind the writer (revision 0007) ------------------------------
+
+
+def _pg_only(engine) -> None:  # type: ignore[no-untyped-def]
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite has one writer and rebuilds a deferred index whole")
+
+
+def _store_deferred(engine, cables) -> None:  # type: ignore[no-untyped-def]
+    from datetime import datetime
+
+    from refdb.store import writes
+
+    with write_tx(engine) as conn:
+        store.defer(conn, datetime(2026, 12, 7))
+        writes.save_cables(conn, cables, datetime(2026, 12, 7))
+
+
+def test_while_deferred_the_trigger_computes_nothing_and_catch_up_does_it_all(engine):
+    _pg_only(engine)
+    _store_deferred(engine, CABLES)
+    with read_tx(engine) as conn:
+        assert conn.exec_driver_sql(f"SELECT count(*) FROM {store.PG_TABLE}").scalar() == 0
+        assert not store.integrity_check(conn)
+    with write_tx(engine) as conn:
+        assert store.rebuild_if_deferred(conn)
+    assert set(_ids(search(engine, "nuclear"))) == {"08TOKYO100", "08TOKYO200", "07MOSCOW300"}
+    _assert_index_consistent(engine)
+
+
+def test_a_vector_filled_from_a_text_replaced_since_never_answers(engine):
+    """The race the filler can lose: it computes a vector, then the writer replaces the
+    cable's text.  The vector carries the old content hash, so search leaves it out
+    and catching up recomputes it."""
+    _pg_only(engine)
+    _store_deferred(engine, CABLES)
+    with write_tx(engine) as conn:
+        store.fill(conn, ["08TOKYO100", "08TOKYO200"])
+    replaced = cable("08TOKYO100", "2008-02-01 10:00", subject="FISHERIES",
+                     text="TOKYO 000100\nSUBJECT: FISHERIES\n1. (U) Tuna quotas.")  # fmt: skip
+    _store_deferred(engine, [replaced])
+    found = set(_ids(search(engine, "nuclear")))  # search catches up first ...
+    assert found == {"08TOKYO200", "07MOSCOW300"}
+    assert _ids(search(engine, "tuna")) == ["08TOKYO100"]  # ... so the new text is found too
+    _assert_index_consistent(engine)
+
+
+def test_a_stale_vector_is_left_out_even_before_catching_up(engine):
+    _pg_only(engine)
+    _store_deferred(engine, CABLES)
+    with write_tx(engine) as conn:
+        store.fill(conn, [c.published_id for c in CABLES])
+        conn.exec_driver_sql("UPDATE cable SET content_hash = 'replaced' WHERE id = '08TOKYO100'")
+        rows = store.search(conn, [["nuclear"]], store.Filters(), 10)
+    assert {r.id for r in rows} == {"08TOKYO200", "07MOSCOW300"}
+
+
+def test_the_filler_computes_vectors_beside_the_writer(engine):
+    _pg_only(engine)
+    from refdb.service.search_fill import SearchFiller
+
+    _store_deferred(engine, CABLES)
+    filler = SearchFiller(engine)
+    filler.add([c.published_id for c in CABLES[:3]])
+    filler.add([c.published_id for c in CABLES[3:]])
+    filler.close()
+    assert (filler.error, filler.filled) == (None, len(CABLES))
+    with read_tx(engine) as conn:
+        assert store.integrity_check(conn)  # every cable has its current vector ...
+        assert store.is_deferred(conn)  # ... but only catching up ends the deferral
+
+
+def test_an_abandoned_filler_stops_and_leaves_the_rest_to_catching_up(engine):
+    _pg_only(engine)
+    from refdb.service.search_fill import SearchFiller
+
+    _store_deferred(engine, CABLES)
+    filler = SearchFiller(engine)
+    filler.close(abandon=True)
+    filler.add(["08TOKYO100"])  # after close: never done
+    assert filler.filled == 0
+    with write_tx(engine) as conn:
+        store.catch_up(conn)
+    _assert_index_consistent(engine)

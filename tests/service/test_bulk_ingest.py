@@ -47,9 +47,10 @@ def _resolutions(engine) -> list[tuple]:  # type: ignore[no-untyped-def]
 
 def test_a_large_ingest_defers_the_search_index_and_rebuilds_it(engine):
     report = ingest_parsed(engine, CABLES, batch_size=BATCH)
-    sqlite = engine.dialect.name == "sqlite"
-    # SQLite defers; PostgreSQL's expression index is kept by the server itself.
-    assert report.search_index_deferred is sqlite
+    assert report.search_index_deferred
+    if engine.dialect.name == "postgresql":
+        # Vectors computed behind the writer, the rest caught up at the end.
+        assert 0 < report.search_vectors_filled_behind <= len(CABLES)
     assert not _deferred(engine)
     result = check(engine)
     assert result.ok, result.problems
@@ -80,10 +81,9 @@ def _cut_after(n: int):  # type: ignore[no-untyped-def]
 def test_an_interrupted_large_ingest_leaves_a_deferred_index_that_is_finished_later(engine, finish):
     with pytest.raises(Interrupted):
         ingest_parsed(engine, _cut_after(20), batch_size=BATCH)
-    deferring = engine.dialect.name == "sqlite"  # PostgreSQL never defers: nothing is left
-    assert _deferred(engine) is deferring
+    assert _deferred(engine)
     result = check(engine)
-    assert (SEARCH_DEFERRED in {p.kind for p in result.problems}) is deferring
+    assert SEARCH_DEFERRED in {p.kind for p in result.problems}
     assert result.damaged == [], result.damaged  # an interrupted run, not damage
     if finish == "ingest-again":
         ingest_parsed(engine, CABLES, batch_size=BATCH)

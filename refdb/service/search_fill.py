@@ -1,0 +1,78 @@
+"""Filling a deferred search index behind the ingest's writer (PostgreSQL).
+
+While a large ingest has the search index deferred, its writer stores cables without
+search vectors.  A :class:`SearchFiller` computes them on a connection of its own, a
+batch at a time as the writer commits them: the server computes a vector in the
+backend of the connection that asks, so the vectors (about 1.1 ms of server CPU a
+cable) are computed beside the writer's inserts instead of inside them, on another
+core.
+
+The filler only ever saves time; it never decides what is indexed.  Whatever it has
+not done when the ingest ends, or could not do (an error stops it; the error is kept
+in ``error``), is done by ``refdb.store.search.catch_up``, which the ingest runs last.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Sequence
+
+from sqlalchemy.engine import Engine
+
+from refdb.store import search as search_store
+
+# Cable IDs per statement when the filler has fallen behind and takes several batches
+# at once (fewer round trips; a bounded statement).
+MAX_IDS = 5000
+
+
+class SearchFiller:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._queue: queue.SimpleQueue[list[str] | None] = queue.SimpleQueue()
+        self._abandon = threading.Event()
+        self.error: BaseException | None = None
+        self.filled = 0
+        self._thread = threading.Thread(target=self._run, name="refdb-search-filler", daemon=True)
+        self._thread.start()
+
+    def add(self, cable_ids: Sequence[str]) -> None:
+        """Cables the writer has committed."""
+        if cable_ids:
+            self._queue.put(list(cable_ids))
+
+    def close(self, *, abandon: bool = False) -> None:
+        """Wait until the cables added so far are done; ``abandon``: stop at once
+        (the ingest failed; catching up is left to the next run)."""
+        if abandon:
+            self._abandon.set()
+        self._queue.put(None)
+        self._thread.join()
+
+    def _next(self) -> list[str] | None:
+        ids = self._queue.get()
+        while ids is not None and len(ids) < MAX_IDS:
+            try:
+                more = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if more is None:
+                self._queue.put(None)  # seen again by the next call
+                break
+            ids += more
+        return ids
+
+    def _run(self) -> None:
+        try:
+            with self._engine.connect() as conn:
+                while (ids := self._next()) is not None:
+                    if self._abandon.is_set() or self.error is not None:
+                        continue  # drain to the end marker
+                    with conn.begin():
+                        search_store.fill(conn, ids)
+                    self.filled += len(ids)
+        except Exception as exc:  # noqa: BLE001 - catch_up does the rest; kept for diagnostics
+            self.error = exc
+            while self._queue.get() is not None:  # let close() return
+                pass
