@@ -95,3 +95,26 @@ def test_the_bundled_catalogue_accounts_for_every_published_id() -> None:
     assert load.canonical + load.repaired + load.post_matched == len(load.ids)
     assert len(load.skipped) < 25  # a handful of unreadable garbles
     assert ID("10KABUL668") in set(load_catalogue())
+
+
+def test_one_dtg_sent_by_two_posts_is_found_per_sender() -> None:
+    # The DTG index is keyed by the DTG alone; the sender decides when asked.
+    tokyo = StoredCable("08TOKYO1002", ID("08TOKYO1002"), datetime(2008, 4, 11, 6, 26), "110626Z APR 08", "TOKYO")
+    moscow = StoredCable("08MOSCOW977", ID("08MOSCOW977"), datetime(2008, 4, 11, 6, 26), "110626Z APR 08", "MOSCOW")
+    unnamed = StoredCable("08MOSCOW978", ID("08MOSCOW978"), None, "110626Z APR 08", None)  # sender read from its ID
+    lookup = MemoryLookup([moscow, tokyo, unnamed])
+    assert lookup.by_dtg("TOKYO", "110626Z APR 08") == (tokyo,)
+    assert lookup.by_dtg("MOSCOW", "R 110626Z APR 08") == (moscow, unnamed)
+    assert lookup.by_dtg("PARIS", "110626Z APR 08") == ()
+
+
+def test_dates_come_back_exactly_as_given() -> None:
+    from datetime import timezone
+
+    naive = StoredCable("08TOKYO1", ID("08TOKYO1"), datetime(2008, 4, 11, 6, 26, 59, 123456), None, "TOKYO")
+    aware = StoredCable("08TOKYO2", ID("08TOKYO2"), datetime(2008, 4, 11, 6, 26, tzinfo=timezone.utc), None, "TOKYO")
+    undated = StoredCable("08TOKYO3", ID("08TOKYO3"), None, None, "TOKYO")
+    lookup = MemoryLookup([naive, aware, undated])
+    for c in (naive, aware, undated):
+        assert lookup.stored(c.real) == (c,)
+        assert lookup.stored(c.real)[0].date == c.date and (c.date is None or lookup.stored(c.real)[0].date.tzinfo == c.date.tzinfo)
