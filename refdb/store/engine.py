@@ -27,7 +27,21 @@ def create(url: str) -> Engine:
         raise DatabaseError(f"cannot read database URL {safe_url(url)}: {exc}") from None
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
-    return sa.create_engine(url, pool_pre_ping=True)
+    engine = sa.create_engine(url, pool_pre_ping=True)
+    if parsed.get_backend_name() == "postgresql":
+
+        @sa.event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+            # Plan every statement for its own values.  psycopg prepares a statement run
+            # five times, and PostgreSQL may then keep one generic plan for the session:
+            # planned while a bulk ingest's tables were small (a sequential scan of a
+            # few thousand cables), it stayed a scan as they grew, and storing 251,287
+            # cables went quadratic.
+            with dbapi_conn.cursor() as cur:
+                cur.execute("SET plan_cache_mode = force_custom_plan")
+            dbapi_conn.commit()
+
+    return engine
 
 
 def _sqlite_engine(url: str) -> Engine:

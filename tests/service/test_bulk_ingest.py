@@ -136,3 +136,13 @@ def test_references_waiting_for_a_chunk_are_found_through_indexes(engine):
             assert sorted((r.citing_id, r.cited_id) for r in rows) == [
                 ("08TOKYO101", "08TOKYO100"), ("08TOKYO102", "08TOKYO100"), ("08TOKYO102", "08TOKYO101"), ("08TOKYO103", "08TOKYO101")
             ]
+
+
+def test_postgresql_plans_every_statement_for_its_values(engine):
+    """A generic plan cached while a bulk ingest's tables were small stayed a sequential
+    scan as they grew (storing 251k cables went quadratic): refdb's PostgreSQL sessions
+    plan each statement for its own values."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SHOW plan_cache_mode").scalar() == "force_custom_plan"
