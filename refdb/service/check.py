@@ -15,7 +15,7 @@ What is checked, each a problem ``kind`` in the report:
 ``resolution_unfinished``    cables still flagged pending (an interrupted run: ``refdb resolve``)
 ``stale_manual_decisions``   manual decisions whose REF item changed or disappeared since
 ``search_index_deferred``    a large ingest deferred the search index and has not rebuilt it yet
-``search_index``             the full-text search index disagrees with the cables (SQLite)
+``search_index``             the full-text search index disagrees with the cables
 
 ``resolution_unfinished`` and ``search_index_deferred`` are the states an interrupted (or
 running) ingest legitimately leaves behind; every other kind means something is wrong

@@ -1,9 +1,9 @@
 """Use case: resolve references.
 
-Resolution runs in passes over cables flagged pending (table ``pending_cable``): for each chunk of
-such cables, their own references and every reference waiting for them (by the ID
-the reference names) are resolved against a lookup of everything stored, then the
-flag is cleared in the same transaction.  An interrupted pass leaves flags set and
+Resolution runs in passes over cables flagged pending (table ``pending_cable``): for
+each chunk of such cables, their own references and every reference waiting for them
+(by the ID the reference names) are resolved against a lookup of everything stored,
+then the flag is cleared in the same transaction.  An interrupted pass leaves flags set and
 the next run finishes it; ``resolve_all`` simply flags every cable.
 
 Resolving is pure CPU work over the lookup, so with ``jobs`` > 1 (on Linux) the items
