@@ -44,6 +44,10 @@ _UPSERT = (
     "ON CONFLICT (id) DO UPDATE SET content_hash = EXCLUDED.content_hash, doc = EXCLUDED.doc"
 )
 _SEARCH_ROWS = sa.table(PG_TABLE, sa.column("id"), sa.column("content_hash"), sa.column("doc"))
+# A cable (``cable``) without a current vector: none, or one computed from another text.
+_NO_CURRENT_VECTOR = (
+    f"NOT EXISTS (SELECT 1 FROM {PG_TABLE} s WHERE s.id = cable.id AND s.content_hash = cable.content_hash)"
+)
 # FTS5's buffer of terms not yet written to the index, in bytes: its default, and
 # what a rebuild uses.
 DEFAULT_HASHSIZE = 1024 * 1024
@@ -198,7 +202,7 @@ def rebuild(conn: Connection) -> None:
     elif conn.dialect.name == "postgresql":
         conn.exec_driver_sql(f"DELETE FROM {PG_TABLE}")
         conn.exec_driver_sql(_UPSERT.format(where=""))
-    conn.execute(sa.delete(DEFERRED).where(DEFERRED.c.name == DEFERRED_NAME))
+    _end_deferral(conn)
 
 
 def catch_up(conn: Connection) -> None:
@@ -208,12 +212,11 @@ def catch_up(conn: Connection) -> None:
     if conn.dialect.name != "postgresql":
         rebuild(conn)
         return
-    conn.exec_driver_sql(
-        _UPSERT.format(
-            where=f"WHERE NOT EXISTS (SELECT 1 FROM {PG_TABLE} s WHERE s.id = cable.id "
-            "AND s.content_hash = cable.content_hash)"
-        )
-    )
+    conn.exec_driver_sql(_UPSERT.format(where=f"WHERE {_NO_CURRENT_VECTOR}"))
+    _end_deferral(conn)
+
+
+def _end_deferral(conn: Connection) -> None:
     conn.execute(sa.delete(DEFERRED).where(DEFERRED.c.name == DEFERRED_NAME))
 
 
@@ -254,9 +257,10 @@ def is_deferred(conn: Connection) -> bool:
 
 
 def rebuild_if_deferred(conn: Connection) -> bool:
-    """Rebuild the index if it is still deferred, in the caller's (write) transaction;
-    whether it was.  Another ingest may have rebuilt it meanwhile: its triggers have
-    kept it since, and a second rebuild would cost the whole index again."""
+    """Bring the index up to date (:func:`catch_up`) if it is still deferred, in the
+    caller's (write) transaction; whether it was.  Another ingest may have done so
+    meanwhile: its triggers have kept the index since, and SQLite's rebuild would cost
+    the whole index again."""
     if not is_deferred(conn):
         return False
     catch_up(conn)
@@ -268,10 +272,7 @@ def integrity_check(conn: Connection) -> bool:
     rank 1 compares it against the content table; on PostgreSQL every cable has a
     current vector (while the index is deferred, some have not: see :func:`catch_up`)."""
     if conn.dialect.name == "postgresql":
-        missing = conn.exec_driver_sql(
-            f"SELECT EXISTS (SELECT 1 FROM cable WHERE NOT EXISTS (SELECT 1 FROM {PG_TABLE} s "
-            "WHERE s.id = cable.id AND s.content_hash = cable.content_hash))"
-        ).scalar()
+        missing = conn.exec_driver_sql(f"SELECT EXISTS (SELECT 1 FROM cable WHERE {_NO_CURRENT_VECTOR})").scalar()
         return not missing
     if conn.dialect.name != "sqlite":
         return True
