@@ -6,8 +6,11 @@ completes the job (stored cables are recognised by content hash and skipped).
 Then references are resolved (see :mod:`refdb.service.resolve`).
 
 A large ingest (one that has written a few batches and at least as many cables as the
-database held before it) stops keeping the full-text index row by row: SQLite rebuilds
-it once at the end (see :func:`refdb.store.search.defer`); on PostgreSQL a
+database held before it) stops keeping the full-text index row by row (see
+:func:`refdb.store.search.defer`).  On SQLite a
+:class:`~refdb.service.search_fill.SideIndexBuilder` builds the index in a file of its
+own while this process resolves, and copies it in at the end; if the cables changed
+meanwhile, the index is rebuilt in place.  On PostgreSQL a
 :class:`~refdb.service.search_fill.SearchFiller` computes the search vectors of each
 committed batch on a second connection while the writer goes on, and the ingest
 catches up on the rest at the end.
@@ -33,10 +36,11 @@ from sqlalchemy.engine import Engine
 from refdb.model import InputProblem, ParsedCable, RawCable
 from refdb.parse import UnreadableCable, parse_cable, read_path
 from refdb.service.resolve import ResolveReport, resolve_pending
-from refdb.service.search_fill import SearchFiller
+from refdb.service.search_fill import SearchFiller, SideIndexBuilder
 from refdb.service.workers import mp_context, worker_setup
 from refdb.store import queries, writes
 from refdb.store import search as search_store
+from refdb.store import search_side as side_store
 from refdb.store.engine import write_tx
 
 BATCH = 500
@@ -70,6 +74,9 @@ class IngestReport:
     search_index_deferred: bool = False
     # PostgreSQL: search vectors computed beside the writer (see SearchFiller)
     search_vectors_filled_behind: int = 0
+    # SQLite: the index built beside the database while resolving, and copied in
+    # (see SideIndexBuilder); False when it was rebuilt in place
+    search_index_built_beside: bool = False
 
     @property
     def stored(self) -> int:
@@ -94,6 +101,7 @@ class IngestReport:
             "seconds_search_index": round(self.search_index_seconds, 2),
             "search_index_deferred": self.search_index_deferred,
             "search_vectors_filled_behind": self.search_vectors_filled_behind,
+            "search_index_built_beside": self.search_index_built_beside,
         }
 
 
@@ -258,6 +266,7 @@ def ingest_parsed(
     # the search index.
     before = {"cables": 0, "batches": 0}
     filler: SearchFiller | None = None
+    side: SideIndexBuilder | None = None
 
     def flush() -> None:
         nonlocal filler
@@ -304,17 +313,24 @@ def ingest_parsed(
                 flush()
         flush()
         report.store_seconds = time.perf_counter() - started
+        if report.search_index_deferred and (db_file := side_store.database_file(engine)):
+            side = SideIndexBuilder(side_store.SideBuild(db_file))
         if resolve:
-            # The filler goes on meanwhile: resolving is mostly this machine's work.
+            # The filler or the side build goes on meanwhile: resolving is mostly this
+            # process's work.
             report.resolve = resolve_pending(engine, jobs=resolve_jobs)
     except BaseException:
         if filler is not None:
             filler.close(abandon=True)
+        if side is not None:
+            side.abandon()
         raise
     report.resolve_seconds = time.perf_counter() - started - report.store_seconds
     if filler is not None:
         filler.close()
         report.search_vectors_filled_behind = filler.filled
+    if side is not None:
+        report.search_index_built_beside = side.finish()
     # The deferral of this run, or one an interrupted ingest left behind; not one that
     # a concurrent ingest has ended meanwhile (its rebuild covered our batches).
     with write_tx(engine) as conn:

@@ -1,4 +1,5 @@
-"""Filling a deferred search index behind the ingest's writer (PostgreSQL).
+"""Filling a deferred search index behind the ingest's writer (PostgreSQL), or
+building it beside the database while the ingest resolves (SQLite).
 
 While a large ingest has the search index deferred, its writer stores cables without
 search vectors.  A :class:`SearchFiller` computes them on a connection of its own, a
@@ -21,6 +22,7 @@ from collections.abc import Sequence
 from sqlalchemy.engine import Engine
 
 from refdb.store import search as search_store
+from refdb.store.search_side import SideBuild, Snapshot
 
 # Cable IDs per statement when the filler has fallen behind and takes several batches
 # at once (fewer round trips; a bounded statement).
@@ -76,3 +78,40 @@ class SearchFiller:
             self.error = exc
             while self._queue.get() is not None:  # let close() return
                 pass
+
+
+class SideIndexBuilder:
+    """SQLite: builds a deferred search index beside the database while the ingest
+    resolves (:class:`refdb.store.search_side.SideBuild`), in a thread: SQLite works
+    without the GIL, so the build takes the other core while this process resolves.
+
+    Like :class:`SearchFiller` it only saves time: :meth:`finish` says whether the
+    index was copied in, and when it was not (the cables changed meanwhile, or the
+    build failed: the error is kept in ``error``) the ingest rebuilds in place."""
+
+    def __init__(self, build: SideBuild) -> None:
+        self._build = build
+        self.snapshot: Snapshot | None = None
+        self.error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="refdb-search-side-build", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.snapshot = self._build.build()
+        except Exception as exc:  # noqa: BLE001 - the ingest rebuilds in place; kept for diagnostics
+            self.error = exc
+
+    def finish(self) -> bool:
+        """Wait for the build and copy it in; whether the index is now current."""
+        self._thread.join()
+        try:
+            return self.snapshot is not None and self.error is None and self._build.adopt(self.snapshot)
+        finally:
+            self._build.discard()
+
+    def abandon(self) -> None:
+        """Stop at once and throw the build away (the ingest failed)."""
+        self._build.interrupt()
+        self._thread.join()
+        self._build.discard()

@@ -30,6 +30,9 @@ DEFERRED = DeferredIndex.__table__
 
 FTS_TABLE = "cable_fts"
 FTS_TRIGGERS = ("cable_fts_ai", "cable_fts_ad", "cable_fts_au")
+# SQLite: count the cable rows written while the index is deferred (revision 0008; see
+# refdb.store.search_side).
+CHANGE_TRIGGERS = ("cable_deferred_ai", "cable_deferred_ad", "cable_deferred_au")
 PG_TABLE = "cable_search"
 PG_INDEX = "ix_cable_search_doc"
 PG_TRIGGER = "cable_search_sync"
@@ -286,8 +289,9 @@ def integrity_check(conn: Connection) -> bool:
 def search_objects(conn: Connection) -> dict[str, list[str]]:
     """The search objects present in the database (for tests and diagnostics)."""
     if conn.dialect.name == "sqlite":
+        names = (FTS_TABLE, *FTS_TRIGGERS, *CHANGE_TRIGGERS)
         rows = conn.exec_driver_sql(
-            "SELECT type, name FROM sqlite_master WHERE name = ? OR name IN (?, ?, ?)", (FTS_TABLE, *FTS_TRIGGERS)
+            f"SELECT type, name FROM sqlite_master WHERE name IN ({', '.join('?' * len(names))})", names
         )
     else:
         rows = conn.execute(

@@ -182,9 +182,14 @@ class DeferredIndex(SQLModel, table=True):
     per-row triggers cost) and records it here in the transaction that starts the
     deferral.  The row is deleted in the transaction that rebuilds the index, so an
     interrupted ingest leaves it behind and the next ingest, ``refdb search`` or
-    ``refdb search --reindex`` finishes the job (revision 0005)."""
+    ``refdb search --reindex`` finishes the job (revision 0005).
+
+    ``changes`` counts the cable rows written while the SQLite index is deferred (kept
+    by triggers, revision 0008): an index built beside the database from a snapshot is
+    current only if the count has not moved since the snapshot."""
 
     __tablename__ = "deferred_index"
 
     name: str = Field(primary_key=True, max_length=40)  # "search"
     since: datetime = Field(sa_column=sa.Column(sa.DateTime, nullable=False))
+    changes: int = Field(default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0"))

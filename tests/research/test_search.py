@@ -200,7 +200,7 @@ def test_search_objects_exist_at_head(engine):
     with read_tx(engine) as conn:
         objects = store.search_objects(conn)
     if engine.dialect.name == "sqlite":
-        assert objects == {"table": [store.FTS_TABLE], "trigger": sorted(store.FTS_TRIGGERS)}
+        assert objects == {"table": [store.FTS_TABLE], "trigger": sorted(store.FTS_TRIGGERS + store.CHANGE_TRIGGERS)}
     else:
         assert objects == {"index": [store.PG_INDEX], "table": [store.PG_TABLE], "trigger": [store.PG_TRIGGER]}
 
