@@ -88,8 +88,10 @@ def test_real_cables_indexed_beside_answer_as_the_row_by_row_index_does(tmp_path
 @pytest.mark.parametrize(
     "write",
     [
-        "INSERT INTO cable (id, text, format, id_source, source, content_hash, ingested_at, subject)"
-        " SELECT '08TOKYO999', text, format, id_source, source, 'x', ingested_at, subject FROM cable WHERE id = '08TOKYO100'",
+        (
+            "INSERT INTO cable (id, text, format, id_source, source, content_hash, ingested_at, subject)"
+            " SELECT '08TOKYO999', text, format, id_source, source, 'x', ingested_at, subject FROM cable WHERE id = '08TOKYO100'"
+        ),
         "UPDATE cable SET text = 'nothing here' WHERE id = '08TOKYO101'",
         "UPDATE cable SET subject = 'OTHER' WHERE id = '08TOKYO101'",
         "DELETE FROM cable WHERE id = '08TOKYO102'",
