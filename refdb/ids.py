@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Iterable
+from refdb.pickling import plain_pickle
 
 __all__ = [
     "FIRST_YEAR",
@@ -67,6 +68,7 @@ _SPACED = re.compile(r"^(\d{2}|\d{4})\s+([A-Z][A-Z .'-]*?)\s+0*(\d{1,7})$")
 _DISPLAY = re.compile(r"^([A-Z][A-Z .'-]*?)\s+0*(\d{1,7})$")
 
 
+@plain_pickle
 @dataclass(frozen=True, order=True, slots=True)
 class CableId:
     """A well-formed cable ID: four-digit year (FIRST_YEAR..LAST_YEAR, the years whose

@@ -8,6 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from refdb.ids import CableId
+from refdb.pickling import plain_pickle
 
 __all__ = [
     "RawCable",
@@ -23,6 +24,7 @@ __all__ = [
 ]
 
 
+@plain_pickle
 @dataclass(frozen=True, slots=True)
 class RawCable:
     """One cable as a reader found it, before header parsing.
@@ -47,6 +49,7 @@ class RawCable:
         return f"{self.source}:{self.locator}" if self.locator else self.source
 
 
+@plain_pickle
 @dataclass(frozen=True, slots=True)
 class InputProblem:
     """An input (file, row, record) that could not be read, with a one-line reason."""
@@ -85,6 +88,7 @@ class YearSource(StrEnum):
     SERIAL_ORDER = "serial_order"  # none written; serial above the citing cable's own: an earlier year
 
 
+@plain_pickle
 @dataclass(frozen=True, slots=True)
 class RefItem:
     """One item of a REF block, in REF order (``ordinal`` is 0-based and unique per cable).
@@ -111,6 +115,7 @@ class RefItem:
     note: str | None = None  # why the year/ID was read the way it was
 
 
+@plain_pickle
 @dataclass(frozen=True, slots=True)
 class Mention:
     """A place in the body pointing back at a REF item.
@@ -129,6 +134,7 @@ class Mention:
     form: str  # "letter" (REF A), "reftel", "reftels"
 
 
+@plain_pickle
 @dataclass(frozen=True, slots=True)
 class ParsedCable:
     """Everything refdb read from one cable."""
@@ -167,6 +173,7 @@ class Status(StrEnum):
     NOT_A_CABLE = "not_a_cable"
 
 
+@plain_pickle
 @dataclass(frozen=True, slots=True)
 class Candidate:
     target_id: str
@@ -174,6 +181,7 @@ class Candidate:
     why: str
 
 
+@plain_pickle
 @dataclass(frozen=True, slots=True)
 class Resolution:
     """What the resolver decided for one REF item, and why.
