@@ -9,8 +9,8 @@ A large ingest (one that has written a few batches and at least as many cables a
 database held before it) stops keeping the full-text index row by row (see
 :func:`refdb.store.search.defer`).  On SQLite a
 :class:`~refdb.service.search_fill.SideIndexBuilder` builds the index in a file of its
-own while this process resolves, and copies it in at the end; if the cables changed
-meanwhile, the index is rebuilt in place.  On PostgreSQL a
+own while this process resolves, and copies it in at the end; if a stored cable
+changed behind it, the index is rebuilt in place.  On PostgreSQL a
 :class:`~refdb.service.search_fill.SearchFiller` computes the search vectors of each
 committed batch on a second connection while the writer goes on, and the ingest
 catches up on the rest at the end.

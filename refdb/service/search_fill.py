@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from sqlalchemy.engine import Engine
 
 from refdb.store import search as search_store
-from refdb.store.search_side import SideBuild, Snapshot
+from refdb.store.search_side import SideBuild
 
 # Cable IDs per statement when the filler has fallen behind and takes several batches
 # at once (fewer round trips; a bounded statement).
@@ -82,31 +82,36 @@ class SearchFiller:
 
 class SideIndexBuilder:
     """SQLite: builds a deferred search index beside the database while the ingest
-    resolves (:class:`refdb.store.search_side.SideBuild`), in a thread: SQLite works
-    without the GIL, so the build takes the other core while this process resolves.
+    resolves (:class:`refdb.store.search_side.SideBuild`, one pass over everything
+    stored), in a thread: SQLite works without the GIL, so the build takes the other
+    core while this process resolves.  Started only once storing is done: passes
+    during storing (tried, 50,000 cables) slowed the parsers and the writer by more
+    than they saved, and merging their segments cost more CPU in all.
 
     Like :class:`SearchFiller` it only saves time: :meth:`finish` says whether the
-    index was copied in, and when it was not (the cables changed meanwhile, or the
+    index was copied in, and when it was not (the cables changed behind it, or the
     build failed: the error is kept in ``error``) the ingest rebuilds in place."""
 
     def __init__(self, build: SideBuild) -> None:
         self._build = build
-        self.snapshot: Snapshot | None = None
         self.error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="refdb-search-side-build", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         try:
-            self.snapshot = self._build.build()
+            self._build.start()
+            self._build.catch_up()
         except Exception as exc:  # noqa: BLE001 - the ingest rebuilds in place; kept for diagnostics
             self.error = exc
+        finally:
+            self._build.close()
 
     def finish(self) -> bool:
         """Wait for the build and copy it in; whether the index is now current."""
         self._thread.join()
         try:
-            return self.snapshot is not None and self.error is None and self._build.adopt(self.snapshot)
+            return self.error is None and self._build.adopt()
         finally:
             self._build.discard()
 

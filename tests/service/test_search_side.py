@@ -55,6 +55,14 @@ def _defer(engine) -> None:  # type: ignore[no-untyped-def]
         search_store.defer(conn, datetime(2026, 12, 7, 6, 0, 0, 123456))
 
 
+def _built(engine) -> search_side.SideBuild:  # type: ignore[no-untyped-def]
+    """A side build that has made one pass over what is stored."""
+    build = search_side.SideBuild(search_side.database_file(engine))
+    build.start()
+    assert build.catch_up()
+    return build
+
+
 def _changes(engine) -> int:  # type: ignore[no-untyped-def]
     with read_tx(engine) as conn:
         return conn.exec_driver_sql("SELECT changes FROM deferred_index WHERE name = 'search'").scalar_one()
@@ -98,16 +106,15 @@ def test_real_cables_indexed_beside_answer_as_the_row_by_row_index_does(tmp_path
     ],
     ids=["insert", "update-text", "update-subject", "delete"],
 )
-def test_a_cable_written_after_the_snapshot_makes_the_build_stale(sqlite_engine, write):
+def test_a_cable_written_after_a_pass_makes_the_build_stale(sqlite_engine, write):
     ingest_parsed(sqlite_engine, CABLES, resolve=False)
     _defer(sqlite_engine)
-    build = search_side.SideBuild(search_side.database_file(sqlite_engine))
-    snapshot = build.build()
-    assert snapshot is not None and snapshot.changes == 0
+    build = _built(sqlite_engine)
+    assert build.first == build.last and build.last.changes == 0 and build.last.cables == len(CABLES)
     with write_tx(sqlite_engine) as conn:
         conn.exec_driver_sql(write)
     assert _changes(sqlite_engine) == 1  # counted by the triggers of revision 0008
-    assert build.adopt(snapshot) is False
+    assert build.adopt() is False
     assert _deferred(sqlite_engine)  # nothing written: the deferral stands
     build.discard()
     with write_tx(sqlite_engine) as conn:
@@ -121,10 +128,9 @@ def test_an_unchanged_snapshot_is_copied_in_and_ends_the_deferral(sqlite_engine)
     with write_tx(sqlite_engine) as conn:  # written while deferred: not in the index yet
         conn.exec_driver_sql("UPDATE cable SET subject = 'SUBJECT QUOKKA' WHERE id = '08TOKYO105'")
     assert _changes(sqlite_engine) == 1
-    build = search_side.SideBuild(search_side.database_file(sqlite_engine))
-    snapshot = build.build()
-    assert snapshot == search_side.Snapshot(since="2026-12-07 06:00:00.123456", changes=1)
-    assert build.adopt(snapshot) is True
+    build = _built(sqlite_engine)
+    assert build.last == search_side.Snapshot(since="2026-12-07 06:00:00.123456", changes=1, cables=12, top=12)
+    assert build.adopt() is True
     build.discard()
     assert not _deferred(sqlite_engine)
     assert _integrity(sqlite_engine)
@@ -135,20 +141,22 @@ def test_an_unchanged_snapshot_is_copied_in_and_ends_the_deferral(sqlite_engine)
 def test_a_new_deferral_since_the_snapshot_is_not_taken_for_the_old_one(sqlite_engine):
     ingest_parsed(sqlite_engine, CABLES, resolve=False)
     _defer(sqlite_engine)
-    build = search_side.SideBuild(search_side.database_file(sqlite_engine))
-    snapshot = build.build()
+    build = _built(sqlite_engine)
     with write_tx(sqlite_engine) as conn:  # another ingest rebuilt, then deferred again
         search_store.rebuild(conn)
         search_store.defer(conn, datetime(2026, 12, 7, 7, 0))
-    assert _changes(sqlite_engine) == snapshot.changes == 0
-    assert build.adopt(snapshot) is False
+    assert _changes(sqlite_engine) == build.last.changes == 0
+    assert build.catch_up() is False  # a pass sees it too
+    assert build.adopt() is False
     build.discard()
 
 
 def test_nothing_is_built_when_the_index_is_not_deferred(sqlite_engine):
     ingest_parsed(sqlite_engine, CABLES, resolve=False)
     build = search_side.SideBuild(search_side.database_file(sqlite_engine))
-    assert build.build() is None
+    build.start()
+    assert build.catch_up() is False
+    build.discard()
     builder = SideIndexBuilder(search_side.SideBuild(search_side.database_file(sqlite_engine)))
     assert builder.finish() is False
     assert not os.path.exists(build.path)
@@ -185,8 +193,9 @@ def test_a_stale_side_file_from_a_killed_build_is_replaced(sqlite_engine):
     _defer(sqlite_engine)
     build = search_side.SideBuild(search_side.database_file(sqlite_engine))
     Path(build.path).write_bytes(b"not a database")
-    snapshot = build.build()
-    assert build.adopt(snapshot) is True
+    build.start()
+    assert build.catch_up()
+    assert build.adopt() is True
     build.discard()
     assert _integrity(sqlite_engine)
 
@@ -199,21 +208,60 @@ def test_nothing_is_built_beside_other_databases(engine):
         assert file is None
 
 
-def test_an_ingest_whose_cables_change_while_it_resolves_rebuilds_in_place(sqlite_engine, monkeypatch):
-    """Another process rewrites a cable after the build's snapshot, while this ingest
-    resolves: the build is stale, so the ingest rebuilds in place."""
-    real_build = search_side.SideBuild.build
+def test_an_ingest_whose_cables_change_behind_the_build_rebuilds_in_place(sqlite_engine, monkeypatch):
+    """Another process rewrites a cable after a pass has indexed it: the build is stale,
+    so the ingest rebuilds in place."""
+    real_catch_up = search_side.SideBuild.catch_up
 
-    def build_then_a_writer(self):  # type: ignore[no-untyped-def]
-        snapshot = real_build(self)
+    def catch_up_then_a_writer(self):  # type: ignore[no-untyped-def]
+        went_on = real_catch_up(self)
         with write_tx(sqlite_engine) as conn:
             conn.exec_driver_sql("UPDATE cable SET subject = 'SUBJECT QUOKKA' WHERE id = '08TOKYO103'")
-        return snapshot
+        return went_on
 
-    monkeypatch.setattr(search_side.SideBuild, "build", build_then_a_writer)
+    monkeypatch.setattr(search_side.SideBuild, "catch_up", catch_up_then_a_writer)
     report = ingest_parsed(sqlite_engine, CABLES, batch_size=2)
     assert report.search_index_deferred and not report.search_index_built_beside
     assert not _deferred(sqlite_engine)
     assert _integrity(sqlite_engine)
     assert [r["id"] for r in search(sqlite_engine, "quokka")] == ["08TOKYO103"]
     assert not os.path.exists(search_side.database_file(sqlite_engine) + search_side.SUFFIX)
+
+
+def test_passes_index_what_was_stored_since_the_last(sqlite_engine):
+    ingest_parsed(sqlite_engine, CABLES[:6], resolve=False)
+    _defer(sqlite_engine)
+    build = _built(sqlite_engine)
+    for part in (CABLES[6:9], CABLES[9:]):
+        with write_tx(sqlite_engine) as conn:
+            writes.save_cables(conn, part, datetime(2026, 12, 7))
+        assert build.catch_up()
+    assert (build.first.cables, build.last.cables, build.last.changes) == (6, 12, 6)  # six inserts counted
+    assert build.adopt() is True
+    build.discard()
+    assert _integrity(sqlite_engine)
+    assert [r["id"] for r in search(sqlite_engine, "word111")] == ["08TOKYO111"]
+
+
+def test_a_cable_stored_after_the_last_pass_makes_the_build_stale(sqlite_engine):
+    ingest_parsed(sqlite_engine, CABLES[:6], resolve=False)
+    _defer(sqlite_engine)
+    build = _built(sqlite_engine)
+    with write_tx(sqlite_engine) as conn:
+        writes.save_cables(conn, CABLES[6:7], datetime(2026, 12, 7))
+    assert build.adopt() is False
+    build.discard()
+
+
+def test_a_delete_and_an_insert_between_passes_make_the_build_stale(sqlite_engine):
+    """The count of cables is back where it was, but the count of writes is not."""
+    ingest_parsed(sqlite_engine, CABLES[:6], resolve=False)
+    _defer(sqlite_engine)
+    build = _built(sqlite_engine)
+    with write_tx(sqlite_engine) as conn:
+        conn.exec_driver_sql("DELETE FROM cable WHERE id = '08TOKYO101'")
+        writes.save_cables(conn, CABLES[6:7], datetime(2026, 12, 7))
+    assert build.catch_up()
+    assert build.last.cables == build.first.cables
+    assert build.adopt() is False
+    build.discard()
