@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from refdb.model import InputProblem, RawCable
 from refdb.parse import parse_bytes, parse_path, read_bytes, read_path, read_stream
@@ -438,3 +440,35 @@ def test_csv_row_start_look_alike_inside_a_field_stays_in_the_field() -> None:
     # Its unescaped quotes are damage inside the field: the text is kept, the row is not split.
     assert '7","1/1/1970 1:00","QUOTED"' in items[0].text  # type: ignore[union-attr]
     assert items[0].text.rstrip('"\n ').endswith("SACCIO")  # type: ignore[union-attr]
+
+
+# --- cables.csv escapes: the fast paths must agree with the general rule -----------------
+
+
+def _unescape_by_the_rule(value: str) -> str:
+    return "\\".join(part.replace('\\"', '"').replace("\\'", "'") for part in value.split("\\\\"))
+
+
+def _quotes_by_the_rule(line: bytes) -> int:
+    return line.replace(b"\\\\", b"").replace(b'\\"', b"").count(b'"')
+
+
+@pytest.mark.parametrize(
+    "raw, unescaped, quotes",
+    [
+        ("plain text", "plain text", 0),
+        ("THE MINISTER\\'S \\\"PLAN\\\"", "THE MINISTER'S \"PLAN\"", 0),  # as cables.csv escapes
+        ('"quoted"', '"quoted"', 2),
+        ("C:\\\\DOCS \\'X\\'", "C:\\DOCS 'X'", 0),  # an escaped backslash before text
+        ("END\\\\\"", "END\\\"", 1),  # an escaped backslash, then a real quote
+    ],
+)
+def test_cables_csv_escapes(raw, unescaped, quotes):
+    assert cables_csv._unescape(raw) == unescaped
+    assert cables_csv._quotes(raw.encode()) == quotes
+
+
+@given(st.text(alphabet="\\\"'a\n", max_size=40))
+def test_cables_csv_fast_paths_agree_with_the_rule(value):
+    assert cables_csv._unescape(value) == _unescape_by_the_rule(value)
+    assert cables_csv._quotes(value.encode()) == _quotes_by_the_rule(value.encode())
