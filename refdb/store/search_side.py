@@ -103,7 +103,12 @@ class SideBuild:
             "SELECT sql FROM src.sqlite_master WHERE type = 'table' AND name = ?", (FTS_TABLE,)
         ).fetchone()
         conn.execute(create)  # the database's own definition, made in the side file (main)
-        conn.execute(f"INSERT INTO main.{FTS_TABLE}({FTS_TABLE}, rank) VALUES ('hashsize', {REBUILD_HASHSIZE})")
+        # Settings of the side file only (its config table is not copied): a large term
+        # buffer, and segments merged 16 at a time rather than 4, so that less of the
+        # index is rewritten while it grows (251,287 cables: 52.5 / 55.0 s against 58.9 s
+        # with FTS5's defaults; 256 MB of buffer: 64.1 s).
+        for option, value in (("hashsize", REBUILD_HASHSIZE), ("automerge", 16), ("crisismerge", 64)):
+            conn.execute(f"INSERT INTO main.{FTS_TABLE}({FTS_TABLE}, rank) VALUES ('{option}', {value})")
 
     def catch_up(self) -> bool:
         """One pass: index the cables stored since the last pass (blocking; SQLite works

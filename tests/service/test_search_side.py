@@ -265,3 +265,24 @@ def test_a_delete_and_an_insert_between_passes_make_the_build_stale(sqlite_engin
     assert build.last.cables == build.first.cables
     assert build.adopt() is False
     build.discard()
+
+
+def test_resolving_stays_in_process_while_the_index_is_built_beside(engine, monkeypatch):
+    """The build takes a core: forked resolve workers would only compete with it, and
+    each would copy the lookup pages it reads."""
+    import refdb.service.ingest as ingest_module
+
+    asked: list[int] = []
+    real_resolve = ingest_module.resolve_pending
+
+    def recording(engine, *, jobs=1, **kw):  # type: ignore[no-untyped-def]
+        asked.append(jobs)
+        return real_resolve(engine, jobs=jobs, **kw)
+
+    monkeypatch.setattr(ingest_module, "resolve_pending", recording)
+    ingest_parsed(engine, CABLES[:4], batch_size=2, resolve_jobs=2)  # small: no deferral
+    report = ingest_parsed(engine, CABLES[4:], batch_size=1, resolve_jobs=2)
+    assert report.search_index_deferred
+    beside = engine.dialect.name == "sqlite"
+    assert report.search_index_built_beside is beside
+    assert asked == [2, 1 if beside else 2]
