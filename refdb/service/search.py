@@ -19,6 +19,7 @@ from refdb.errors import UsageError
 from refdb.ids import normalise_origin
 from refdb.service.reports import period
 from refdb.store import search as store
+from refdb.store import search_side as side_store
 from refdb.store.engine import read_tx, write_tx
 
 __all__ = ["parse_query", "search", "reindex"]
@@ -93,7 +94,9 @@ def search(
         deferred = store.is_deferred(conn)
     if deferred:  # a large ingest is running or was interrupted: bring the index up to date
         with write_tx(engine) as conn:
-            store.rebuild_if_deferred(conn)
+            finished = store.rebuild_if_deferred(conn)
+        if finished:
+            discard_side_build(engine)
     with read_tx(engine) as conn:
         rows = store.search(conn, terms, filters, limit)
     return [
@@ -116,5 +119,15 @@ def reindex(engine: Engine) -> bool:
     bypassed the triggers, or on SQLite a VACUUM); returns the integrity check."""
     with write_tx(engine) as conn:
         store.rebuild(conn)
+    discard_side_build(engine)
     with read_tx(engine) as conn:
         return store.integrity_check(conn)
+
+
+def discard_side_build(engine: Engine) -> None:
+    """Remove an index built beside the database (``<database>.search-build``, SQLite)
+    by an ingest that was killed: once the index is rebuilt in place it is of no use,
+    and it is as large as the index.  Should another ingest be building one right now,
+    its copy is refused and it rebuilds in place (``SideIndexBuilder.finish``)."""
+    if db_file := side_store.database_file(engine):
+        side_store.SideBuild(db_file).discard()

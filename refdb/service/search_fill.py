@@ -16,6 +16,7 @@ in ``error``), is done by ``refdb.store.search.catch_up``, which the ingest runs
 from __future__ import annotations
 
 import queue
+import sqlite3
 import threading
 from collections.abc import Sequence
 
@@ -112,6 +113,9 @@ class SideIndexBuilder:
         self._thread.join()
         try:
             return self.error is None and self._build.adopt()
+        except sqlite3.Error as exc:  # the side file lost or damaged: rebuilt in place
+            self.error = exc
+            return False
         finally:
             self._build.discard()
 

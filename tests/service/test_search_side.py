@@ -286,3 +286,32 @@ def test_resolving_stays_in_process_while_the_index_is_built_beside(engine, monk
     beside = engine.dialect.name == "sqlite"
     assert report.search_index_built_beside is beside
     assert asked == [2, 1 if beside else 2]
+
+
+def test_a_side_file_lost_before_the_copy_means_a_rebuild_in_place(sqlite_engine):
+    """Say another command removed it (``discard_side_build``) while this ingest built."""
+    ingest_parsed(sqlite_engine, CABLES, resolve=False)
+    _defer(sqlite_engine)
+    build = search_side.SideBuild(search_side.database_file(sqlite_engine))
+    builder = SideIndexBuilder(build)
+    builder._thread.join()
+    os.remove(build.path)
+    assert builder.finish() is False
+    assert builder.error is not None
+    assert _deferred(sqlite_engine)  # nothing copied: the ingest rebuilds in place next
+    assert not os.path.exists(build.path)
+
+
+def test_a_side_file_left_by_a_killed_ingest_goes_when_the_index_is_finished(sqlite_engine):
+    from refdb.service.search import discard_side_build, reindex
+
+    ingest_parsed(sqlite_engine, CABLES, resolve=False)
+    _defer(sqlite_engine)
+    leftover = search_side.database_file(sqlite_engine) + search_side.SUFFIX
+    Path(leftover).write_bytes(b"x" * 1000)
+    assert [r["id"] for r in search(sqlite_engine, "word105")] == ["08TOKYO105"]  # finishes the deferral
+    assert not os.path.exists(leftover)
+    Path(leftover).write_bytes(b"x")
+    assert reindex(sqlite_engine)
+    assert not os.path.exists(leftover)
+    discard_side_build(sqlite_engine)  # nothing there: no error
