@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Iterable
+
 from refdb.pickling import plain_pickle
 
 __all__ = [

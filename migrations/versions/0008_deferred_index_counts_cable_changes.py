@@ -7,8 +7,8 @@ Revises: 0007
 A large ingest on SQLite used to rebuild its deferred FTS5 index at the very end, on
 one core, after resolving (56 s of 217 s at 251,287 cables).  It now builds the index
 into a file of its own while it resolves, reading a snapshot of ``cable``, and copies
-it in at the end (``refdb.store.search.build_beside``).  That copy is only right if no
-cable row was written after the snapshot:
+it in at the end (``refdb.store.search_side``).  That copy is only right if the
+snapshots it indexed hold exactly what ``cable`` holds when it is copied:
 
 - ``deferred_index.changes`` (both dialects, for one schema; PostgreSQL leaves it at 0)
   counts the rows inserted, deleted, or given a new subject or text while the ``search``
@@ -17,9 +17,10 @@ cable row was written after the snapshot:
   mirror image of 0005's ``cable_fts_*`` triggers: those work only when the index is not
   deferred, these only when it is.
 
-The copy is made only when the count (and the deferral's ``since``) read in the
-write transaction that copies equal those read with the snapshot; otherwise the
-index is rebuilt as before.  Cost: one small UPDATE per cable stored while deferred.
+The copy is made only when, read in the write transaction that copies, the deferral's
+``since`` is unchanged, the count grew by exactly the rows ``cable`` gained since the
+first snapshot (every change was an insert) and ``cable`` holds what the last snapshot
+held; otherwise the index is rebuilt as before.  Cost: one small UPDATE per cable stored while deferred.
 """
 from typing import Sequence, Union
 

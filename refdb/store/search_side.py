@@ -29,7 +29,7 @@ report different FTS5 format versions: the shadow tables are then what a build i
 place would have written (tests compare search results and run FTS5's integrity
 check).
 
-Disk: the side file is as large as the index (about 930 MB at 251,287 cables) and
+Disk: the side file is as large as the index (about 840 MB at 251,287 cables) and
 exists until the copy; a file left by a killed ingest is replaced by the next build.
 """
 
