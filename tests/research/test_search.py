@@ -248,7 +248,7 @@ def test_tables_agree_with_migrations(engine):
 
 def _pg_only(engine) -> None:  # type: ignore[no-untyped-def]
     if engine.dialect.name != "postgresql":
-        pytest.skip("PostgreSQL only: SQLite has one writer and rebuilds a deferred index whole")
+        pytest.skip("PostgreSQL only: SQLite builds a deferred index beside the database (tests/service/test_search_side.py)")
 
 
 def _store_deferred(engine, cables) -> None:  # type: ignore[no-untyped-def]
