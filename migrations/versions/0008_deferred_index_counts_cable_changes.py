@@ -20,7 +20,8 @@ snapshots it indexed hold exactly what ``cable`` holds when it is copied:
 The copy is made only when, read in the write transaction that copies, the deferral's
 ``since`` is unchanged, the count grew by exactly the rows ``cable`` gained since the
 first snapshot (every change was an insert) and ``cable`` holds what the last snapshot
-held; otherwise the index is rebuilt as before.  Cost: one small UPDATE per cable stored while deferred.
+held; otherwise the index is rebuilt as before.  Cost: one small UPDATE per cable
+stored while deferred.
 """
 from typing import Sequence, Union
 
