@@ -55,6 +55,10 @@ _NO_CURRENT_VECTOR = (
 # what a rebuild uses.
 DEFAULT_HASHSIZE = 1024 * 1024
 REBUILD_HASHSIZE = 64 * 1024 * 1024
+# PostgreSQL, while a deferred index is filled: the GIN pending list and the memory
+# for merging it (see _bulk_gin_settings).
+GIN_PENDING_LIMIT = "64MB"
+GIN_WORK_MEM = "128MB"
 # The name of the search index among deferred indexes (table deferred_index).
 DEFERRED_NAME = "search"
 MARK_START, MARK_END = "«", "»"
@@ -211,12 +215,33 @@ def rebuild(conn: Connection) -> None:
 def catch_up(conn: Connection) -> None:
     """End a deferral, in the caller's (write) transaction.  SQLite rebuilds the whole
     index; PostgreSQL computes only the vectors missing or stale (those :func:`fill`
-    has not done, or did from a text replaced since)."""
+    has not done, or did from a text replaced since), then moves the GIN index's
+    pending list into the index proper, so that searches after the ingest do not scan
+    it."""
     if conn.dialect.name != "postgresql":
         rebuild(conn)
         return
+    _bulk_gin_settings(conn)
     conn.exec_driver_sql(_UPSERT.format(where=f"WHERE {_NO_CURRENT_VECTOR}"))
+    # Only the index's owner may (as for VACUUM); for anyone else the next insert past
+    # the default limit, or a vacuum, does it.
+    conn.exec_driver_sql(
+        f"SELECT gin_clean_pending_list(c.oid) FROM pg_class c"
+        f" WHERE c.oid = '{PG_INDEX}'::regclass AND pg_has_role(c.relowner, 'USAGE')"
+    )
     _end_deferral(conn)
+
+
+def _bulk_gin_settings(conn: Connection) -> None:
+    """For the rest of the caller's transaction, let the GIN index gather new entries
+    in a larger pending list and merge them into the index in larger sorted runs.  A
+    merge costs about one visit per distinct word, however many cables it carries, and
+    by default it happens every 4 MB (``gin_pending_list_limit``, and ``work_mem`` for
+    the sorted run): at full scale the index's upkeep cost more server CPU than
+    computing the vectors.  Only the filling connections raise them (``SET LOCAL``):
+    a search meanwhile scans a longer pending list, and the index is deferred then."""
+    conn.exec_driver_sql(f"SET LOCAL gin_pending_list_limit = '{GIN_PENDING_LIMIT}'")
+    conn.exec_driver_sql(f"SET LOCAL work_mem = '{GIN_WORK_MEM}'")
 
 
 def _end_deferral(conn: Connection) -> None:
@@ -234,6 +259,7 @@ def fill(conn: Connection, cable_ids: Sequence[str]) -> None:
     transaction.  Safe beside the writer: a vector computed from a text that the
     writer replaces meanwhile carries the old hash, so it is stale, left out of
     searches, and recomputed by :func:`catch_up`."""
+    _bulk_gin_settings(conn)
     conn.exec_driver_sql(_UPSERT.format(where="WHERE cable.id = ANY(%(ids)s)"), {"ids": list(cable_ids)})
 
 

@@ -315,6 +315,35 @@ def test_the_filler_computes_vectors_beside_the_writer(engine):
         assert store.is_deferred(conn)  # ... but only catching up ends the deferral
 
 
+def test_filling_gathers_gin_entries_in_a_larger_pending_list_for_its_own_transaction(engine):
+    _pg_only(engine)
+    _store_deferred(engine, CABLES)
+    with read_tx(engine) as conn:
+        before = conn.exec_driver_sql("SHOW gin_pending_list_limit").scalar()
+    with write_tx(engine) as conn:
+        store.fill(conn, [c.published_id for c in CABLES])
+        assert conn.exec_driver_sql("SHOW gin_pending_list_limit").scalar() == store.GIN_PENDING_LIMIT
+        assert conn.exec_driver_sql("SHOW work_mem").scalar() == store.GIN_WORK_MEM
+    with read_tx(engine) as conn:  # SET LOCAL: the pooled connection is back as it was
+        assert conn.exec_driver_sql("SHOW gin_pending_list_limit").scalar() == before
+        assert conn.exec_driver_sql("SHOW work_mem").scalar() != store.GIN_WORK_MEM
+
+
+def test_catching_up_leaves_the_gin_pending_list_empty(engine):
+    """Searches after a large ingest must not scan up to GIN_PENDING_LIMIT of entries
+    that filling left in the pending list: catching up merges them into the index."""
+    _pg_only(engine)
+    _store_deferred(engine, CABLES)
+    with write_tx(engine) as conn:
+        store.fill(conn, [c.published_id for c in CABLES[:2]])
+        store.catch_up(conn)
+    with write_tx(engine) as conn:
+        cleaned = conn.exec_driver_sql(f"SELECT gin_clean_pending_list('{store.PG_INDEX}'::regclass)").scalar()
+    assert cleaned == 0
+    assert set(_ids(search(engine, "nuclear"))) == {"08TOKYO100", "08TOKYO200", "07MOSCOW300"}
+    _assert_index_consistent(engine)
+
+
 def test_an_abandoned_filler_stops_and_leaves_the_rest_to_catching_up(engine):
     _pg_only(engine)
     from refdb.service.search_fill import SearchFiller
