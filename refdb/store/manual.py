@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
 from refdb.model import Resolution, Status
+from refdb.store.membership import one_of
 from refdb.store.tables import ManualDecision
 from refdb.store.writes import chunks
 
@@ -18,7 +19,7 @@ DECISION = ManualDecision.__table__
 def decisions_for(conn: Connection, citing_ids: Sequence[str]) -> dict[tuple[str, int], Row]:
     out: dict[tuple[str, int], Row] = {}
     for part in chunks(list(citing_ids)):
-        for d in conn.execute(sa.select(DECISION).where(DECISION.c.citing_id.in_(part))):
+        for d in conn.execute(sa.select(DECISION).where(one_of(conn, DECISION.c.citing_id, part))):
             out[(d.citing_id, d.ordinal)] = d
     return out
 

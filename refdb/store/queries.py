@@ -22,6 +22,7 @@ from refdb.store.cable_reads import (  # noqa: F401  (re-exported)
     mentions_of,
     references_of,
 )
+from refdb.store.membership import one_of
 from refdb.store.tables import Cable, Mention, PendingCable, Reference
 from refdb.store.writes import chunks
 
@@ -99,16 +100,16 @@ class CitingInfo:
 StoredReference = namedtuple("StoredReference", [c.name for c in REFERENCE.columns])  # type: ignore[misc]
 
 
-def waiting_for_statement(cable_ids: Sequence[str]) -> sa.Select:
+def waiting_for_statement(conn: Connection, cable_ids: Sequence[str]) -> sa.Select:
     """References that name, or wait for, one of ``cable_ids``.  No join with cable
     here: SQLite answers the OR of three IN lists from three indexes only when
     reference is the one table; joined, it scanned every settled cable for every chunk
     of a resolve pass (quadratic: 136 s of resolving at 251k cables)."""
     return sa.select(REFERENCE).where(
         sa.or_(
-            REFERENCE.c.wait_id.in_(cable_ids),
-            REFERENCE.c.resolved_id.in_(cable_ids),
-            REFERENCE.c.cited_id.in_(cable_ids),
+            one_of(conn, REFERENCE.c.wait_id, cable_ids),
+            one_of(conn, REFERENCE.c.resolved_id, cable_ids),
+            one_of(conn, REFERENCE.c.cited_id, cable_ids),
         )
     )
 
@@ -126,10 +127,10 @@ def references_to_resolve(
             refs[r.id] = StoredReference._make(r)
     else:
         for part in chunks(list(citing_ids)):
-            for r in conn.execute(sa.select(REFERENCE).where(REFERENCE.c.citing_id.in_(part))):
+            for r in conn.execute(sa.select(REFERENCE).where(one_of(conn, REFERENCE.c.citing_id, part))):
                 refs[r.id] = StoredReference._make(r)
     for part in chunks(sorted(set(waiting_for))):
-        for r in conn.execute(waiting_for_statement(part)):
+        for r in conn.execute(waiting_for_statement(conn, part)):
             refs.setdefault(r.id, StoredReference._make(r))
     citing_info: dict[str, CitingInfo] = {}
     pending: set[str] = set()
@@ -138,7 +139,7 @@ def references_to_resolve(
         for c in conn.execute(
             sa.select(CABLE.c.id, CABLE.c.real_id, CABLE.c.date, PENDING.c.id.label("pending"))
             .select_from(CABLE.outerjoin(PENDING, PENDING.c.id == CABLE.c.id))
-            .where(CABLE.c.id.in_(part))
+            .where(one_of(conn, CABLE.c.id, part))
         ):
             citing_info[c.id] = CitingInfo(c.id, c.real_id, c.date)
             if c.pending is not None:

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 
 from refdb.ids import normalise_origin
 from refdb.model import ParsedCable, Resolution, Status
+from refdb.store.membership import one_of
 from refdb.store.tables import Cable, Mention, PendingCable, Reference
 
 CABLE = Cable.__table__
@@ -55,7 +56,7 @@ def save_cables(conn: Connection, cables: Sequence[ParsedCable], now: datetime) 
     hashes = {cid: content_hash(c) for cid, c in latest.items()}
     existing: dict[str, str] = {}
     for part in chunks(list(latest)):
-        rows = conn.execute(sa.select(CABLE.c.id, CABLE.c.content_hash).where(CABLE.c.id.in_(part)))
+        rows = conn.execute(sa.select(CABLE.c.id, CABLE.c.content_hash).where(one_of(conn, CABLE.c.id, part)))
         existing.update({r.id: r.content_hash for r in rows})
     new = [cid for cid in latest if cid not in existing]
     changed = [cid for cid in latest if cid in existing and existing[cid] != hashes[cid]]
@@ -295,7 +296,7 @@ def write_resolutions(conn: Connection, rows: Sequence[dict]) -> None:
 def mark_pending(conn: Connection, cable_ids: Sequence[str]) -> None:
     """Flag stored cables pending (those already pending stay as they are)."""
     for part in chunks(sorted(set(cable_ids))):
-        already = set(conn.execute(sa.select(PENDING.c.id).where(PENDING.c.id.in_(part))).scalars())
+        already = set(conn.execute(sa.select(PENDING.c.id).where(one_of(conn, PENDING.c.id, part))).scalars())
         missing = [{"id": cid} for cid in part if cid not in already]
         if missing:
             conn.execute(sa.insert(PENDING), missing)
@@ -311,4 +312,4 @@ def mark_all_pending(conn: Connection) -> None:
 
 def clear_pending(conn: Connection, cable_ids: Sequence[str]) -> None:
     for part in chunks(list(cable_ids)):
-        conn.execute(sa.delete(PENDING).where(PENDING.c.id.in_(part)))
+        conn.execute(sa.delete(PENDING).where(one_of(conn, PENDING.c.id, part)))

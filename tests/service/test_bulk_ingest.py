@@ -124,8 +124,8 @@ def test_references_waiting_for_a_chunk_are_found_through_indexes(engine):
     joined with cable, which made a pass quadratic in the corpus size."""
     from refdb.store.queries import waiting_for_statement
 
-    statement = waiting_for_statement(["08TOKYO100", "08TOKYO101"])
     with engine.connect() as conn:
+        statement = waiting_for_statement(conn, ["08TOKYO100", "08TOKYO101"])
         if engine.dialect.name == "sqlite":
             sql = str(statement.compile(conn, compile_kwargs={"literal_binds": True}))
             plan = " | ".join(str(row[-1]) for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
@@ -136,6 +136,33 @@ def test_references_waiting_for_a_chunk_are_found_through_indexes(engine):
             assert sorted((r.citing_id, r.cited_id) for r in rows) == [
                 ("08TOKYO101", "08TOKYO100"), ("08TOKYO102", "08TOKYO100"), ("08TOKYO102", "08TOKYO101"), ("08TOKYO103", "08TOKYO101")
             ]
+
+
+def test_membership_statements_keep_one_text_on_postgresql_whatever_the_values(engine):
+    """A resolve pass and a bulk ingest ask ``id IN (...)`` once per chunk.  On
+    PostgreSQL the values go as one array, so the statement text (which psycopg parses
+    again whenever it is new and over 4 KB) is the same for every chunk."""
+    from refdb.store.membership import one_of
+    from refdb.store.tables import Cable
+
+    column = Cable.__table__.c.id
+    ingest_parsed(engine, CABLES[:4], batch_size=BATCH)
+    with engine.connect() as conn:
+
+        def ids(values):  # type: ignore[no-untyped-def]
+            statement = sa.select(column).where(one_of(conn, column, values)).order_by(column)
+            return str(statement.compile(conn)), list(conn.execute(statement).scalars())
+
+        few, found_few = ids(["08TOKYO101", "08TOKYO999"])
+        many, found_many = ids([f"08TOKYO{n}" for n in range(900)] + ["O'BRIEN"])
+        none, found_none = ids([])
+    assert found_few == ["08TOKYO101"]
+    assert found_many == ["08TOKYO100", "08TOKYO101", "08TOKYO102", "08TOKYO103"]
+    assert found_none == []
+    if engine.dialect.name == "postgresql":
+        assert few == many == none and "ANY" in few
+    else:
+        assert "IN" in few
 
 
 def test_postgresql_plans_every_statement_for_its_values(engine):
