@@ -52,6 +52,9 @@ PARALLEL_THRESHOLD = 2 * CHUNK
 # Batches written before the search index may be deferred: small ingests keep it row
 # by row (a rebuild reads every stored cable).
 DEFER_SEARCH_AFTER = 4
+# Planner statistics are refreshed whenever the database has doubled since they last
+# were (from this many cables on): a handful of cheap samplings for a whole corpus.
+STATISTICS_FROM = 2000
 
 
 @dataclass
@@ -265,27 +268,33 @@ def ingest_parsed(
     # Cables stored before this run and batches written by it: what decides deferring
     # the search index.
     before = {"cables": 0, "batches": 0}
+    # Cables stored when the planner statistics were last refreshed (see STATISTICS_FROM).
+    sampled_at = 0
     filler: SearchFiller | None = None
     side: SideIndexBuilder | None = None
 
     def flush() -> None:
-        nonlocal filler
+        nonlocal filler, sampled_at
         if not batch:
             return
         now = datetime.now(timezone.utc).replace(tzinfo=None)
         with write_tx(engine) as conn:
             if before["batches"] == 0:
-                before["cables"] = queries.count_cables(conn)
-            elif (
-                not report.search_index_deferred
-                and before["batches"] >= DEFER_SEARCH_AFTER
-                and report.stored >= before["cables"]
-                and search_store.can_defer(conn)
-            ):
-                search_store.defer(conn, now)  # with this batch: both or neither
-                report.search_index_deferred = True
-                if search_store.can_fill(conn):
-                    filler = SearchFiller(engine)
+                before["cables"] = sampled_at = queries.count_cables(conn)
+            else:
+                if (stored := before["cables"] + report.stored) >= max(2 * sampled_at, STATISTICS_FROM):
+                    writes.refresh_statistics(conn)
+                    sampled_at = stored
+                if (
+                    not report.search_index_deferred
+                    and before["batches"] >= DEFER_SEARCH_AFTER
+                    and report.stored >= before["cables"]
+                    and search_store.can_defer(conn)
+                ):
+                    search_store.defer(conn, now)  # with this batch: both or neither
+                    report.search_index_deferred = True
+                    if search_store.can_fill(conn):
+                        filler = SearchFiller(engine)
             saved = writes.save_cables(conn, batch, now)
         if filler is not None:
             filler.add([*saved.new, *saved.changed])
