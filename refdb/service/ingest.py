@@ -12,8 +12,9 @@ database held before it) stops keeping the full-text index row by row (see
 own while this process resolves, and copies it in at the end; if a stored cable
 changed behind it, the index is rebuilt in place.  On PostgreSQL a
 :class:`~refdb.service.search_fill.SearchFiller` computes the search vectors of each
-committed batch on a second connection while the writer goes on, and the ingest
-catches up on the rest at the end.
+committed batch on a second connection while the writer goes on, an
+:class:`~refdb.service.search_fill.IndexBuilder` builds the GIN index over them while
+this process resolves, and the ingest catches up on the rest at the end.
 
 Parsing is the CPU-heavy step, so with ``jobs`` > 1 it runs in worker processes:
 one process reads the input files, ``jobs`` processes parse chunks of raw cables, and
@@ -36,7 +37,7 @@ from sqlalchemy.engine import Engine
 from refdb.model import InputProblem, ParsedCable, RawCable
 from refdb.parse import UnreadableCable, parse_cable, read_path
 from refdb.service.resolve import ResolveReport, resolve_pending
-from refdb.service.search_fill import SearchFiller, SideIndexBuilder
+from refdb.service.search_fill import IndexBuilder, SearchFiller, SideIndexBuilder
 from refdb.service.workers import mp_context, worker_setup
 from refdb.store import queries, writes
 from refdb.store import search as search_store
@@ -272,6 +273,7 @@ def ingest_parsed(
     sampled_at = 0
     filler: SearchFiller | None = None
     side: SideIndexBuilder | None = None
+    builder: IndexBuilder | None = None
 
     def flush() -> None:
         nonlocal filler, sampled_at
@@ -324,6 +326,8 @@ def ingest_parsed(
         report.store_seconds = time.perf_counter() - started
         if report.search_index_deferred and (db_file := side_store.database_file(engine)):
             side = SideIndexBuilder(side_store.SideBuild(db_file))
+        if filler is not None:
+            builder = IndexBuilder(engine, filler)
         if resolve:
             # The filler or the side build goes on meanwhile.  The side build takes a
             # core of its own, so resolving keeps to this process: forked workers would
@@ -332,12 +336,16 @@ def ingest_parsed(
             jobs = 1 if side is not None else resolve_jobs
             report.resolve = resolve_pending(engine, jobs=jobs)
     except BaseException:
-        if filler is not None:
+        if builder is not None:
+            builder.abandon()  # the filler with it
+        elif filler is not None:
             filler.close(abandon=True)
         if side is not None:
             side.abandon()
         raise
     report.resolve_seconds = time.perf_counter() - started - report.store_seconds
+    if builder is not None:
+        builder.finish()
     if filler is not None:
         filler.close()
         report.search_vectors_filled_behind = filler.filled

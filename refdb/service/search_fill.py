@@ -1,5 +1,6 @@
-"""Filling a deferred search index behind the ingest's writer (PostgreSQL), or
-building it beside the database while the ingest resolves (SQLite).
+"""Filling a deferred search index behind the ingest's writer and building its GIN
+index while the ingest resolves (PostgreSQL), or building it beside the database
+while the ingest resolves (SQLite).
 
 While a large ingest has the search index deferred, its writer stores cables without
 search vectors.  A :class:`SearchFiller` computes them on a connection of its own, a
@@ -79,6 +80,55 @@ class SearchFiller:
             self.error = exc
             while self._queue.get() is not None:  # let close() return
                 pass
+
+
+class IndexBuilder:
+    """PostgreSQL: once the filler has computed the vectors of every committed batch,
+    builds the GIN index over them (``refdb.store.search.build_index``) on a connection
+    of its own, while the ingest resolves: the server builds it on the other core.
+    Starting the build as soon as storing ended instead (the filler's later vectors
+    then going through the index's pending list) held the filler back for the whole
+    build and was slower (251,287 cables, one run each: 379.8 s against 358.1 s).
+
+    Like the filler it only saves time: catching up at the end computes what is still
+    missing and builds the index if this did not (an error stops it; the error is kept
+    in ``error``)."""
+
+    def __init__(self, engine: Engine, filler: SearchFiller) -> None:
+        self._engine, self._filler = engine, filler
+        self.error: BaseException | None = None
+        self._abandon = threading.Event()
+        self._dbapi_conn = None  # the building connection, to cancel its statement
+        self._thread = threading.Thread(target=self._run, name="refdb-search-index-build", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        self._filler.close()  # every committed batch's vectors first
+        if self._abandon.is_set():
+            return
+        try:
+            with self._engine.connect() as conn:
+                self._dbapi_conn = conn.connection.driver_connection
+                if self._abandon.is_set():
+                    return
+                with conn.begin():
+                    search_store.build_index(conn)
+        except Exception as exc:  # noqa: BLE001 - catch_up does it; kept for diagnostics
+            self.error = exc
+        finally:
+            self._dbapi_conn = None
+
+    def finish(self) -> None:
+        """Wait for the filler and the build."""
+        self._thread.join()
+
+    def abandon(self) -> None:
+        """Stop at once (the ingest failed): the filler, and a build under way."""
+        self._abandon.set()
+        self._filler.close(abandon=True)
+        if (dbapi_conn := self._dbapi_conn) is not None:
+            dbapi_conn.cancel()
+        self._thread.join()
 
 
 class SideIndexBuilder:

@@ -59,6 +59,8 @@ REBUILD_HASHSIZE = 64 * 1024 * 1024
 # for merging it (see _bulk_gin_settings).
 GIN_PENDING_LIMIT = "64MB"
 GIN_WORK_MEM = "128MB"
+# PostgreSQL: memory for building the GIN index in one pass (see build_index).
+GIN_BUILD_MEM = "512MB"
 # The name of the search index among deferred indexes (table deferred_index).
 DEFERRED_NAME = "search"
 MARK_START, MARK_END = "«", "»"
@@ -207,8 +209,12 @@ def rebuild(conn: Connection) -> None:
         conn.exec_driver_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
         conn.exec_driver_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('hashsize', {DEFAULT_HASHSIZE})")
     elif conn.dialect.name == "postgresql":
+        # Dropped and built again over every vector: cheaper than keeping the index
+        # up to date row by row through the whole table.
+        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {PG_INDEX}")
         conn.exec_driver_sql(f"DELETE FROM {PG_TABLE}")
         conn.exec_driver_sql(_UPSERT.format(where=""))
+        build_index(conn)
     _end_deferral(conn)
 
 
@@ -223,6 +229,7 @@ def catch_up(conn: Connection) -> None:
         return
     _bulk_gin_settings(conn)
     conn.exec_driver_sql(_UPSERT.format(where=f"WHERE {_NO_CURRENT_VECTOR}"))
+    build_index(conn)  # if the deferral dropped it and nothing has built it since
     # Only the index's owner may (as for VACUUM); for anyone else the next insert past
     # the default limit, or a vacuum, does it.
     conn.exec_driver_sql(
@@ -230,6 +237,15 @@ def catch_up(conn: Connection) -> None:
         f" WHERE c.oid = '{PG_INDEX}'::regclass AND pg_has_role(c.relowner, 'USAGE')"
     )
     _end_deferral(conn)
+
+
+def build_index(conn: Connection) -> None:
+    """PostgreSQL: build the GIN index over the vectors in ``cable_search``, unless it
+    exists, in the caller's transaction.  Deferring the index drops it (see
+    :func:`defer`): built in one sorted pass, it costs about half the server CPU of
+    keeping it up to date a batch at a time (251,287 cables: 86 s)."""
+    conn.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{GIN_BUILD_MEM}'")
+    conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON {PG_TABLE} USING gin (doc)")
 
 
 def _bulk_gin_settings(conn: Connection) -> None:
@@ -271,9 +287,13 @@ def can_defer(conn: Connection) -> bool:
 
 def defer(conn: Connection, now: datetime) -> None:
     """Stop keeping the index row by row, in the caller's transaction (the triggers
-    check ``deferred_index``); :func:`rebuild` ends it."""
+    check ``deferred_index``); :func:`rebuild` or :func:`catch_up` ends it.  On
+    PostgreSQL the GIN index is dropped too, and built again over all the vectors
+    (:func:`build_index`): searches meanwhile catch up first (``refdb.service.search``)."""
     if not is_deferred(conn):
         conn.execute(sa.insert(DEFERRED).values(name=DEFERRED_NAME, since=now))
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"DROP INDEX IF EXISTS {PG_INDEX}")
 
 
 def deferred_since(conn: Connection) -> datetime | None:
@@ -299,10 +319,13 @@ def rebuild_if_deferred(conn: Connection) -> bool:
 def integrity_check(conn: Connection) -> bool:
     """True when the index agrees with ``cable``: SQLite's FTS5 integrity-check with
     rank 1 compares it against the content table; on PostgreSQL every cable has a
-    current vector (while the index is deferred, some have not: see :func:`catch_up`)."""
+    current vector (while the index is deferred, some have not: see :func:`catch_up`),
+    and the GIN index exists unless the index is deferred."""
     if conn.dialect.name == "postgresql":
         missing = conn.exec_driver_sql(f"SELECT EXISTS (SELECT 1 FROM cable WHERE {_NO_CURRENT_VECTOR})").scalar()
-        return not missing
+        # A deferral drops the GIN index; once it has ended the index must be there.
+        indexed = conn.exec_driver_sql(f"SELECT to_regclass('{PG_INDEX}') IS NOT NULL").scalar()
+        return not missing and (indexed or is_deferred(conn))
     if conn.dialect.name != "sqlite":
         return True
     try:

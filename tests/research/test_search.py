@@ -344,6 +344,67 @@ def test_catching_up_leaves_the_gin_pending_list_empty(engine):
     _assert_index_consistent(engine)
 
 
+def _has_gin_index(engine) -> bool:  # type: ignore[no-untyped-def]
+    with read_tx(engine) as conn:
+        return store.PG_INDEX in store.search_objects(conn).get("index", [])
+
+
+def test_deferring_drops_the_gin_index_and_catching_up_builds_it_again(engine):
+    _pg_only(engine)
+    _store_deferred(engine, CABLES)
+    assert not _has_gin_index(engine)
+    with write_tx(engine) as conn:
+        store.fill(conn, [c.published_id for c in CABLES])
+        assert store.integrity_check(conn)  # deferred: no index is as it should be
+        conn.exec_driver_sql("DELETE FROM deferred_index")
+        assert not store.integrity_check(conn)  # not deferred: the index must be there
+        conn.exec_driver_sql("INSERT INTO deferred_index (name, since) VALUES ('search', '2026-12-07')")
+    with write_tx(engine) as conn:
+        store.catch_up(conn)
+    assert _has_gin_index(engine)
+    with read_tx(engine) as conn:
+        assert store.integrity_check(conn)
+        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        assert store.PG_INDEX in store.explain(conn, [["nuclear"]])
+
+
+def test_the_index_builder_builds_the_gin_index_once_the_filler_is_done(engine):
+    _pg_only(engine)
+    from refdb.service.search_fill import IndexBuilder, SearchFiller
+
+    _store_deferred(engine, CABLES)
+    filler = SearchFiller(engine)
+    filler.add([c.published_id for c in CABLES[:2]])
+    filler.add([c.published_id for c in CABLES[2:]])
+    builder = IndexBuilder(engine, filler)  # as the ingest does: once storing is done
+    builder.finish()
+    assert (builder.error, filler.error, filler.filled) == (None, None, len(CABLES))
+    assert _has_gin_index(engine)
+    with read_tx(engine) as conn:
+        assert store.integrity_check(conn)  # every vector there, and the index
+        assert store.is_deferred(conn)  # only catching up ends the deferral
+    with write_tx(engine) as conn:
+        store.catch_up(conn)
+    assert set(_ids(search(engine, "nuclear"))) == {"08TOKYO100", "08TOKYO200", "07MOSCOW300"}
+    _assert_index_consistent(engine)
+
+
+def test_an_abandoned_index_builder_stops_the_filler_and_catching_up_does_the_rest(engine):
+    _pg_only(engine)
+    from refdb.service.search_fill import IndexBuilder, SearchFiller
+
+    _store_deferred(engine, CABLES)
+    filler = SearchFiller(engine)
+    builder = IndexBuilder(engine, filler)
+    builder.abandon()
+    filler.add(["08TOKYO100"])  # after abandoning: never done
+    assert filler.filled == 0
+    with write_tx(engine) as conn:
+        store.catch_up(conn)
+    assert _has_gin_index(engine)
+    _assert_index_consistent(engine)
+
+
 def test_an_abandoned_filler_stops_and_leaves_the_rest_to_catching_up(engine):
     _pg_only(engine)
     from refdb.service.search_fill import SearchFiller
