@@ -221,15 +221,15 @@ def rebuild(conn: Connection) -> None:
 def catch_up(conn: Connection) -> None:
     """End a deferral, in the caller's (write) transaction.  SQLite rebuilds the whole
     index; PostgreSQL computes only the vectors missing or stale (those :func:`fill`
-    has not done, or did from a text replaced since), then moves the GIN index's
-    pending list into the index proper, so that searches after the ingest do not scan
-    it."""
+    has not done, or did from a text replaced since), builds the GIN index if the
+    deferral dropped it and nothing has built it since, then moves the index's pending
+    list into the index proper, so that searches after the ingest do not scan it."""
     if conn.dialect.name != "postgresql":
         rebuild(conn)
         return
     _bulk_gin_settings(conn)
     conn.exec_driver_sql(_UPSERT.format(where=f"WHERE {_NO_CURRENT_VECTOR}"))
-    build_index(conn)  # if the deferral dropped it and nothing has built it since
+    build_index(conn)
     # Only the index's owner may (as for VACUUM); for anyone else the next insert past
     # the default limit, or a vacuum, does it.
     conn.exec_driver_sql(
@@ -254,8 +254,9 @@ def _bulk_gin_settings(conn: Connection) -> None:
     merge costs about one visit per distinct word, however many cables it carries, and
     by default it happens every 4 MB (``gin_pending_list_limit``, and ``work_mem`` for
     the sorted run): at full scale the index's upkeep cost more server CPU than
-    computing the vectors.  Only the filling connections raise them (``SET LOCAL``):
-    a search meanwhile scans a longer pending list, and the index is deferred then."""
+    computing the vectors.  A deferral drops the index, so this matters when the index
+    is there while vectors are filled: a search caught up mid-ingest, or catching up
+    finds many missing.  Only the filling transactions raise them (``SET LOCAL``)."""
     conn.exec_driver_sql(f"SET LOCAL gin_pending_list_limit = '{GIN_PENDING_LIMIT}'")
     conn.exec_driver_sql(f"SET LOCAL work_mem = '{GIN_WORK_MEM}'")
 

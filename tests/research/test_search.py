@@ -374,8 +374,7 @@ def test_the_index_builder_builds_the_gin_index_once_the_filler_is_done(engine):
 
     _store_deferred(engine, CABLES)
     filler = SearchFiller(engine)
-    filler.add([c.published_id for c in CABLES[:2]])
-    filler.add([c.published_id for c in CABLES[2:]])
+    filler.add([c.published_id for c in CABLES])
     builder = IndexBuilder(engine, filler)  # as the ingest does: once storing is done
     builder.finish()
     assert (builder.error, filler.error, filler.filled) == (None, None, len(CABLES))
