@@ -345,9 +345,8 @@ def ingest_parsed(
         raise
     report.resolve_seconds = time.perf_counter() - started - report.store_seconds
     if builder is not None:
-        builder.finish()
+        builder.finish()  # it closed the filler before building
     if filler is not None:
-        filler.close()
         report.search_vectors_filled_behind = filler.filled
     if side is not None:
         report.search_index_built_beside = side.finish()
