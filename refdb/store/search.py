@@ -3,10 +3,10 @@
 SQLite uses the FTS5 external-content table ``cable_fts`` (kept in step with
 ``cable`` by triggers, which a large ingest defers: see :func:`defer`).  PostgreSQL
 keeps a weighted tsvector of each cable's subject and first 250,000 characters of
-text in ``cable_search`` (revision 0007), GIN-indexed, with the ``content_hash`` of the
-text it was computed from: a trigger keeps it current, and while the index is deferred
-a large ingest fills it from a second connection (:func:`fill`) and catches up at the
-end (:func:`catch_up`).  A row whose hash is not its cable's is stale and never
+text in ``cable_search`` (revision 0007), with the ``content_hash`` of the text it was
+computed from, in two hash partitions with a GIN index each (revision 0009): a trigger
+keeps it current, and while the index is deferred a large ingest fills it from a
+second connection (:func:`fill`) and catches up at the end (:func:`catch_up`).  A row whose hash is not its cable's is stale and never
 answers a search.  Both take the same query: a list of *terms*, each term a list of words
 that must appear as a phrase; every term must match.  Words reach the database only
 as bound parameters, and on SQLite each phrase is written as an FTS5 string
@@ -34,7 +34,9 @@ FTS_TRIGGERS = ("cable_fts_ai", "cable_fts_ad", "cable_fts_au")
 # refdb.store.search_side).
 CHANGE_TRIGGERS = ("cable_deferred_ai", "cable_deferred_ad", "cable_deferred_au")
 PG_TABLE = "cable_search"
-PG_INDEX = "ix_cable_search_doc"
+# Its partitions and their GIN indexes (revision 0009): built one per connection, at once.
+PG_PARTITIONS = ("cable_search_p0", "cable_search_p1")
+PG_INDEXES = {part: f"ix_{part}_doc" for part in PG_PARTITIONS}
 PG_TRIGGER = "cable_search_sync"
 # A cable's search vector: must stay identical to the trigger's in revision 0007.
 DOC = (
@@ -59,8 +61,9 @@ REBUILD_HASHSIZE = 64 * 1024 * 1024
 # for merging it (see _bulk_gin_settings).
 GIN_PENDING_LIMIT = "64MB"
 GIN_WORK_MEM = "128MB"
-# PostgreSQL: memory for building the GIN index in one pass (see build_index).
-GIN_BUILD_MEM = "512MB"
+# PostgreSQL: memory for building a GIN index in one pass (see build_index).  More is
+# slower: 251,284 vectors in one index took 75-83 s with 64-128 MB, 97.5 s with 512 MB.
+GIN_BUILD_MEM = "128MB"
 # The name of the search index among deferred indexes (table deferred_index).
 DEFERRED_NAME = "search"
 MARK_START, MARK_END = "«", "»"
@@ -72,9 +75,9 @@ def include_in_autogenerate(name: str | None, type_: str, parent_names: dict) ->
     schema comparisons must leave them alone."""
     if type_ == "table" and name is not None and (name == FTS_TABLE or name.startswith(FTS_TABLE + "_")):
         return False
-    if type_ == "table" and name == PG_TABLE:
+    if type_ == "table" and (name == PG_TABLE or name in PG_PARTITIONS):
         return False
-    if type_ == "index" and name == PG_INDEX:
+    if type_ == "index" and name in PG_INDEXES.values():
         return False
     return True
 
@@ -211,7 +214,7 @@ def rebuild(conn: Connection) -> None:
     elif conn.dialect.name == "postgresql":
         # Dropped and built again over every vector: cheaper than keeping the index
         # up to date row by row through the whole table.
-        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {PG_INDEX}")
+        _drop_indexes(conn)
         conn.exec_driver_sql(f"DELETE FROM {PG_TABLE}")
         conn.exec_driver_sql(_UPSERT.format(where=""))
         build_index(conn)
@@ -221,9 +224,9 @@ def rebuild(conn: Connection) -> None:
 def catch_up(conn: Connection) -> None:
     """End a deferral, in the caller's (write) transaction.  SQLite rebuilds the whole
     index; PostgreSQL computes only the vectors missing or stale (those :func:`fill`
-    has not done, or did from a text replaced since), builds the GIN index if the
-    deferral dropped it and nothing has built it since, then moves the index's pending
-    list into the index proper, so that searches after the ingest do not scan it."""
+    has not done, or did from a text replaced since), builds the GIN indexes if the
+    deferral dropped them and nothing has built them since, then moves each index's
+    pending list into the index proper, so that searches after the ingest do not scan it."""
     if conn.dialect.name != "postgresql":
         rebuild(conn)
         return
@@ -232,20 +235,29 @@ def catch_up(conn: Connection) -> None:
     build_index(conn)
     # Only the index's owner may (as for VACUUM); for anyone else the next insert past
     # the default limit, or a vacuum, does it.
-    conn.exec_driver_sql(
-        f"SELECT gin_clean_pending_list(c.oid) FROM pg_class c"
-        f" WHERE c.oid = '{PG_INDEX}'::regclass AND pg_has_role(c.relowner, 'USAGE')"
-    )
+    for index in PG_INDEXES.values():
+        conn.exec_driver_sql(
+            f"SELECT gin_clean_pending_list(c.oid) FROM pg_class c"
+            f" WHERE c.oid = '{index}'::regclass AND pg_has_role(c.relowner, 'USAGE')"
+        )
     _end_deferral(conn)
 
 
-def build_index(conn: Connection) -> None:
-    """PostgreSQL: build the GIN index over the vectors in ``cable_search``, unless it
-    exists, in the caller's transaction.  Deferring the index drops it (see
-    :func:`defer`): built in one sorted pass, it costs about half the server CPU of
-    keeping it up to date a batch at a time (251,287 cables: 86 s)."""
+def build_index(conn: Connection, partition: str | None = None) -> None:
+    """PostgreSQL: build the GIN index of ``partition`` of ``cable_search`` (default:
+    of each partition in turn), unless it exists, in the caller's transaction.
+    Deferring the index drops them (see :func:`defer`): built in one sorted pass, an
+    index costs about half the server CPU of keeping it up to date a batch at a time.
+    A build runs on one core; partitions built on connections of their own run at once
+    (``refdb.service.search_fill.IndexBuilder``)."""
     conn.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{GIN_BUILD_MEM}'")
-    conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON {PG_TABLE} USING gin (doc)")
+    for part in PG_PARTITIONS if partition is None else (partition,):
+        conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {PG_INDEXES[part]} ON {part} USING gin (doc)")
+
+
+def _drop_indexes(conn: Connection) -> None:
+    for index in PG_INDEXES.values():
+        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {index}")
 
 
 def _bulk_gin_settings(conn: Connection) -> None:
@@ -289,12 +301,12 @@ def can_defer(conn: Connection) -> bool:
 def defer(conn: Connection, now: datetime) -> None:
     """Stop keeping the index row by row, in the caller's transaction (the triggers
     check ``deferred_index``); :func:`rebuild` or :func:`catch_up` ends it.  On
-    PostgreSQL the GIN index is dropped too, and built again over all the vectors
+    PostgreSQL the GIN indexes are dropped too, and built again over all the vectors
     (:func:`build_index`): searches meanwhile catch up first (``refdb.service.search``)."""
     if not is_deferred(conn):
         conn.execute(sa.insert(DEFERRED).values(name=DEFERRED_NAME, since=now))
         if conn.dialect.name == "postgresql":
-            conn.exec_driver_sql(f"DROP INDEX IF EXISTS {PG_INDEX}")
+            _drop_indexes(conn)
 
 
 def deferred_since(conn: Connection) -> datetime | None:
@@ -321,11 +333,11 @@ def integrity_check(conn: Connection) -> bool:
     """True when the index agrees with ``cable``: SQLite's FTS5 integrity-check with
     rank 1 compares it against the content table; on PostgreSQL every cable has a
     current vector (while the index is deferred, some have not: see :func:`catch_up`),
-    and the GIN index exists unless the index is deferred."""
+    and every partition's GIN index exists unless the index is deferred."""
     if conn.dialect.name == "postgresql":
         missing = conn.exec_driver_sql(f"SELECT EXISTS (SELECT 1 FROM cable WHERE {_NO_CURRENT_VECTOR})").scalar()
-        # A deferral drops the GIN index; once it has ended the index must be there.
-        indexed = conn.exec_driver_sql(f"SELECT to_regclass('{PG_INDEX}') IS NOT NULL").scalar()
+        # A deferral drops the GIN indexes; once it has ended they must be there.
+        indexed = set(search_objects(conn).get("index", [])) == set(PG_INDEXES.values())
         return not missing and (indexed or is_deferred(conn))
     if conn.dialect.name != "sqlite":
         return True
@@ -347,11 +359,11 @@ def search_objects(conn: Connection) -> dict[str, list[str]]:
         rows = conn.execute(
             sa.text(
                 "SELECT 'index' AS type, indexname AS name FROM pg_indexes"
-                " WHERE indexname = :i AND schemaname = current_schema()"
+                " WHERE indexname = ANY(:i) AND schemaname = current_schema()"
                 " UNION ALL SELECT 'table', tablename FROM pg_tables WHERE tablename = :t AND schemaname = current_schema()"
                 " UNION ALL SELECT 'trigger', tgname FROM pg_trigger WHERE tgname = :g AND tgrelid = to_regclass('cable')"
             ),
-            {"i": PG_INDEX, "t": PG_TABLE, "g": PG_TRIGGER},
+            {"i": list(PG_INDEXES.values()), "t": PG_TABLE, "g": PG_TRIGGER},
         )
     out: dict[str, list[str]] = {}
     for kind, name in rows:
@@ -360,7 +372,7 @@ def search_objects(conn: Connection) -> dict[str, list[str]]:
 
 
 def explain(conn: Connection, terms: Sequence[Sequence[str]]) -> str:
-    """The PostgreSQL plan of the match (tests check that the GIN index is used)."""
+    """The PostgreSQL plan of the match (tests check that the GIN indexes are used)."""
     q = _pg_matches((CABLE.c.id,), _pg_tsquery(terms))
     compiled = q.compile(conn)
     rows = conn.exec_driver_sql("EXPLAIN " + str(compiled), compiled.params)

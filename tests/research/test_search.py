@@ -202,7 +202,7 @@ def test_search_objects_exist_at_head(engine):
     if engine.dialect.name == "sqlite":
         assert objects == {"table": [store.FTS_TABLE], "trigger": sorted(store.FTS_TRIGGERS + store.CHANGE_TRIGGERS)}
     else:
-        assert objects == {"index": [store.PG_INDEX], "table": [store.PG_TABLE], "trigger": [store.PG_TRIGGER]}
+        assert objects == {"index": sorted(store.PG_INDEXES.values()), "table": [store.PG_TABLE], "trigger": [store.PG_TRIGGER]}
 
 
 def test_postgresql_search_uses_the_gin_index(engine):
@@ -211,8 +211,10 @@ def test_postgresql_search_uses_the_gin_index(engine):
     load(engine, CABLES)
     with read_tx(engine) as conn:
         conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        conn.exec_driver_sql("SET LOCAL enable_indexscan = off")  # tiny partitions: not their primary keys
         plan = store.explain(conn, [["nuclear"], ["six", "party"]])
-    assert store.PG_INDEX in plan
+    for index in store.PG_INDEXES.values():  # one per partition (revision 0009)
+        assert index in plan
 
 
 def test_migration_0003_downgrades_and_upgrades_with_data(engine):
@@ -223,6 +225,44 @@ def test_migration_0003_downgrades_and_upgrades_with_data(engine):
     with read_tx(engine) as conn:
         assert store.search_objects(conn) == {}
     upgrade(engine)  # the upgrade indexes the cables already stored
+    assert set(_ids(search(engine, "nuclear"))) == {"08TOKYO100", "08TOKYO200", "07MOSCOW300"}
+    _assert_index_consistent(engine)
+
+
+def _vectors_by_table(engine) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    with read_tx(engine) as conn:
+        rows = conn.exec_driver_sql(f"SELECT tableoid::regclass::text, count(*) FROM {store.PG_TABLE} GROUP BY 1")
+        return dict(rows.all())
+
+
+@pytest.mark.parametrize("deferred", [False, True], ids=["indexed", "deferred"])
+def test_migration_0009_moves_the_vectors_into_partitions(engine, deferred):
+    """From one table with one GIN index (0008) to two hash partitions with one each:
+    every vector moves as it is; an index is made only when the search index is not
+    deferred (a deferral dropped the old one; catching up builds the new ones)."""
+    _pg_only(engine)
+    from refdb.store.migrate import downgrade, upgrade
+
+    load(engine, CABLES)
+    downgrade(engine, "0008")
+    with write_tx(engine) as conn:
+        if deferred:  # as 0008's defer() left it: the row, and no GIN index
+            conn.exec_driver_sql("INSERT INTO deferred_index (name, since) VALUES ('search', '2026-12-07')")
+            conn.exec_driver_sql("DROP INDEX ix_cable_search_doc")
+        before = conn.exec_driver_sql(f"SELECT id, content_hash, doc::text FROM {store.PG_TABLE} ORDER BY id").all()
+    assert _vectors_by_table(engine) == {store.PG_TABLE: len(CABLES)}
+    upgrade(engine)
+    by_table = _vectors_by_table(engine)
+    assert set(by_table) <= set(store.PG_PARTITIONS) and sum(by_table.values()) == len(CABLES)
+    with read_tx(engine) as conn:
+        after = conn.exec_driver_sql(f"SELECT id, content_hash, doc::text FROM {store.PG_TABLE} ORDER BY id").all()
+        assert after == before
+        assert store.is_deferred(conn) == deferred
+    assert _gin_indexes(engine) == (set() if deferred else ALL_GIN)
+    if deferred:
+        with write_tx(engine) as conn:
+            store.catch_up(conn)
+        assert _gin_indexes(engine) == ALL_GIN
     assert set(_ids(search(engine, "nuclear"))) == {"08TOKYO100", "08TOKYO200", "07MOSCOW300"}
     _assert_index_consistent(engine)
 
@@ -338,34 +378,44 @@ def test_catching_up_leaves_the_gin_pending_list_empty(engine):
         store.fill(conn, [c.published_id for c in CABLES[:2]])
         store.catch_up(conn)
     with write_tx(engine) as conn:
-        cleaned = conn.exec_driver_sql(f"SELECT gin_clean_pending_list('{store.PG_INDEX}'::regclass)").scalar()
-    assert cleaned == 0
+        cleaned = [
+            conn.exec_driver_sql(f"SELECT gin_clean_pending_list('{index}'::regclass)").scalar()
+            for index in store.PG_INDEXES.values()
+        ]
+    assert cleaned == [0] * len(store.PG_INDEXES)
     assert set(_ids(search(engine, "nuclear"))) == {"08TOKYO100", "08TOKYO200", "07MOSCOW300"}
     _assert_index_consistent(engine)
 
 
-def _has_gin_index(engine) -> bool:  # type: ignore[no-untyped-def]
+def _gin_indexes(engine) -> set[str]:  # type: ignore[no-untyped-def]
     with read_tx(engine) as conn:
-        return store.PG_INDEX in store.search_objects(conn).get("index", [])
+        return set(store.search_objects(conn).get("index", []))
+
+
+ALL_GIN = set(store.PG_INDEXES.values())
 
 
 def test_deferring_drops_the_gin_index_and_catching_up_builds_it_again(engine):
     _pg_only(engine)
     _store_deferred(engine, CABLES)
-    assert not _has_gin_index(engine)
+    assert _gin_indexes(engine) == set()
     with write_tx(engine) as conn:
         store.fill(conn, [c.published_id for c in CABLES])
         assert store.integrity_check(conn)  # deferred: no index is as it should be
         conn.exec_driver_sql("DELETE FROM deferred_index")
-        assert not store.integrity_check(conn)  # not deferred: the index must be there
+        assert not store.integrity_check(conn)  # not deferred: the indexes must be there
+        store.build_index(conn, store.PG_PARTITIONS[0])
+        assert not store.integrity_check(conn)  # ... every one of them
         conn.exec_driver_sql("INSERT INTO deferred_index (name, since) VALUES ('search', '2026-12-07')")
     with write_tx(engine) as conn:
         store.catch_up(conn)
-    assert _has_gin_index(engine)
+    assert _gin_indexes(engine) == ALL_GIN
     with read_tx(engine) as conn:
         assert store.integrity_check(conn)
         conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
-        assert store.PG_INDEX in store.explain(conn, [["nuclear"]])
+        conn.exec_driver_sql("SET LOCAL enable_indexscan = off")  # tiny partitions: not their primary keys
+        plan = store.explain(conn, [["nuclear"]])
+    assert all(index in plan for index in ALL_GIN), plan
 
 
 def test_the_index_builder_builds_the_gin_index_once_the_filler_is_done(engine):
@@ -378,7 +428,7 @@ def test_the_index_builder_builds_the_gin_index_once_the_filler_is_done(engine):
     builder = IndexBuilder(engine, filler)  # as the ingest does: once storing is done
     builder.finish()
     assert (builder.error, filler.error, filler.filled) == (None, None, len(CABLES))
-    assert _has_gin_index(engine)
+    assert _gin_indexes(engine) == ALL_GIN
     with read_tx(engine) as conn:
         assert store.integrity_check(conn)  # every vector there, and the index
         assert store.is_deferred(conn)  # only catching up ends the deferral
@@ -386,6 +436,35 @@ def test_the_index_builder_builds_the_gin_index_once_the_filler_is_done(engine):
         store.catch_up(conn)
     assert set(_ids(search(engine, "nuclear"))) == {"08TOKYO100", "08TOKYO200", "07MOSCOW300"}
     _assert_index_consistent(engine)
+
+
+def test_the_index_builder_builds_the_partitions_at_once_on_connections_of_their_own(engine, monkeypatch):
+    """Each partition's build waits at a barrier for the other: built one after the
+    other (or on one connection), the first would time out and the builder report it."""
+    _pg_only(engine)
+    import threading
+
+    from refdb.service.search_fill import IndexBuilder, SearchFiller
+
+    barrier = threading.Barrier(len(store.PG_PARTITIONS), timeout=30)
+    backends: dict[str, int] = {}
+    real_build = store.build_index
+
+    def build_at_once(conn, partition=None):  # type: ignore[no-untyped-def]
+        backends[partition] = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        barrier.wait()
+        real_build(conn, partition)
+
+    monkeypatch.setattr(store, "build_index", build_at_once)
+    _store_deferred(engine, CABLES)
+    filler = SearchFiller(engine)
+    filler.add([c.published_id for c in CABLES])
+    builder = IndexBuilder(engine, filler)
+    builder.finish()
+    assert builder.error is None
+    assert set(backends) == set(store.PG_PARTITIONS)
+    assert len(set(backends.values())) == len(store.PG_PARTITIONS)  # one backend each
+    assert _gin_indexes(engine) == ALL_GIN
 
 
 def test_an_abandoned_index_builder_stops_the_filler_and_catching_up_does_the_rest(engine):
@@ -400,7 +479,7 @@ def test_an_abandoned_index_builder_stops_the_filler_and_catching_up_does_the_re
     assert filler.filled == 0
     with write_tx(engine) as conn:
         store.catch_up(conn)
-    assert _has_gin_index(engine)
+    assert _gin_indexes(engine) == ALL_GIN
     _assert_index_consistent(engine)
 
 
