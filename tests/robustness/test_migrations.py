@@ -182,6 +182,12 @@ def _schema(conn: sa.Connection) -> dict:
                 "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()"
             ).all()
         )
+        out["pg_compression"] = sorted(  # columns given a compression method (0010)
+            conn.exec_driver_sql(
+                "SELECT c.relname, a.attname, a.attcompression FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+                " WHERE c.relnamespace = current_schema()::regnamespace AND a.attcompression <> ''"
+            ).all()
+        )
     return out
 
 
@@ -312,3 +318,29 @@ def test_a_later_revision_altering_cable_keeps_references_and_mentions(engine, t
     assert len(after["reference"]) == len(before["reference"]), "references deleted by the migration"
     assert len(after["mention"]) == len(before["mention"]), "mentions deleted by the migration"
     assert after == before
+
+
+def test_postgresql_writes_cable_texts_and_search_vectors_with_lz4(engine):
+    """Revision 0010: values written from then on are lz4-compressed (the cable's text,
+    and its search vector in whichever partition it lands)."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite does not compress")
+    from service.factory import cable  # tests/ is on sys.path
+
+    from refdb.store import writes
+
+    with engine.connect() as conn:
+        lz4 = conn.exec_driver_sql(
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
+        ).scalar()
+    if not lz4:
+        pytest.skip("this PostgreSQL server is built without lz4: revision 0010 keeps pglz")
+    # Long and compressible, with thousands of distinct words: both values are compressed.
+    text = "TOKYO 000100\nSUBJECT: TARIFFS\n" + " ".join(f"tariff{i} quota{i}" for i in range(3000))
+    cables = [cable(f"08TOKYO{n}", "2008-02-01 10:00", subject="TARIFFS", text=text) for n in (100, 101, 102, 103)]
+    with engine.begin() as conn:
+        writes.save_cables(conn, cables, datetime(2026, 12, 7))
+    with engine.connect() as conn:
+        texts = conn.exec_driver_sql("SELECT DISTINCT pg_column_compression(text) FROM cable").scalars().all()
+        docs = conn.exec_driver_sql("SELECT DISTINCT pg_column_compression(doc) FROM cable_search").scalars().all()
+    assert (texts, docs) == (["lz4"], ["lz4"])
