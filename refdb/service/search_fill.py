@@ -5,7 +5,7 @@ while the ingest resolves (SQLite).
 While a large ingest has the search index deferred, its writer stores cables without
 search vectors.  A :class:`SearchFiller` computes them on a connection of its own, a
 batch at a time as the writer commits them: the server computes a vector in the
-backend of the connection that asks, so the vectors (about 0.4 ms of server CPU a
+backend of the connection that asks, so the vectors (about 1.1 ms of server CPU a
 cable) are computed beside the writer's inserts instead of inside them, on another
 core.
 

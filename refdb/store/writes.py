@@ -271,24 +271,45 @@ def resolution_row(ref_id: int, res: Resolution, wait_id: str | None) -> dict:
     }
 
 
+# The columns a resolution writes, with their PostgreSQL array types (see
+# write_resolutions).
+_RESOLUTION_COLUMNS = {
+    "status": "text[]",
+    "method": "text[]",
+    "confidence": "float8[]",
+    "target_id": "text[]",
+    "resolved_id": "text[]",
+    "wait_id": "text[]",
+    "reason": "text[]",
+    "evidence": "text[]",
+    "candidates": "text[]",
+}
+_UPDATE_FROM_ARRAYS = (
+    "UPDATE reference SET "
+    + ", ".join(f"{c} = v.{c}" for c in _RESOLUTION_COLUMNS)
+    + " FROM unnest(%(b_id)s::int[], "
+    + ", ".join(f"%({c})s::{t}" for c, t in _RESOLUTION_COLUMNS.items())
+    + ") AS v(id, "
+    + ", ".join(_RESOLUTION_COLUMNS)
+    + ") WHERE reference.id = v.id"
+)
+
+
 def write_resolutions(conn: Connection, rows: Sequence[dict]) -> None:
-    """Write resolutions (rows from :func:`resolution_row`) back, one executemany."""
+    """Write resolutions (rows from :func:`resolution_row`) back: on PostgreSQL one
+    statement over arrays of the values, elsewhere one executemany.  Row by row,
+    PostgreSQL spent more on running each statement than on the update itself (40,000
+    rows: 2.65 s of server CPU and 0.9 s of client CPU, against 1.54 s and 0.27 s)."""
     if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        arrays = {c: [r[c] for r in rows] for c in ("b_id", *_RESOLUTION_COLUMNS)}
+        conn.exec_driver_sql(_UPDATE_FROM_ARRAYS, arrays)
         return
     stmt = (
         sa.update(REFERENCE)
         .where(REFERENCE.c.id == sa.bindparam("b_id"))
-        .values(
-            status=sa.bindparam("status"),
-            method=sa.bindparam("method"),
-            confidence=sa.bindparam("confidence"),
-            target_id=sa.bindparam("target_id"),
-            resolved_id=sa.bindparam("resolved_id"),
-            wait_id=sa.bindparam("wait_id"),
-            reason=sa.bindparam("reason"),
-            evidence=sa.bindparam("evidence"),
-            candidates=sa.bindparam("candidates"),
-        )
+        .values({c: sa.bindparam(c) for c in _RESOLUTION_COLUMNS})
     )
     conn.execute(stmt, list(rows))
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from refdb.model import Candidate, Resolution, Status
 from refdb.service.check import SEARCH_DEFERRED, check
 from refdb.service.ingest import DEFER_SEARCH_AFTER, ingest_parsed
 from refdb.service.resolve import resolve_all, resolve_pending
@@ -163,6 +164,37 @@ def test_membership_statements_keep_one_text_on_postgresql_whatever_the_values(e
         assert few == many == none and "ANY" in few
     else:
         assert "IN" in few
+
+
+@pytest.mark.parametrize(
+    "resolutions",
+    [
+        # (ordinal of 08TOKYO102's item, resolution, what it waits for)
+        [(0, Resolution(Status.RESOLVED, "exact", 1.0, "08TOKYO101", "08TOKYO101", evidence=("id", "o'brien")), None),
+         (1, Resolution(Status.UNRESOLVED, reason="not_stored"), "08TOKYO100")],
+        # every text value null: PostgreSQL's arrays carry no value to tell their type by
+        [(0, Resolution(Status.UNRESOLVED), None), (1, Resolution(Status.UNRESOLVED), None)],
+        [(1, Resolution(Status.AMBIGUOUS, "fuzzy", 0.5, reason="two",
+                        candidates=(Candidate("08TOKYO100", 0.5, "serial"), Candidate("08TOKYO101", 0.5, "serial"))), None)],
+    ],
+    ids=["mixed", "all-null", "one-row"],
+)
+def test_resolutions_are_written_back_as_given(engine, resolutions):
+    """``write_resolutions`` (one statement over arrays on PostgreSQL, an executemany
+    elsewhere) writes each row's own values, nulls included, and touches no other row."""
+    ingest_parsed(engine, CABLES[:3], batch_size=BATCH)
+    before = {(r[0], r[1]): r for r in _resolutions(engine)}
+    with engine.begin() as conn:
+        ids = dict(conn.exec_driver_sql("SELECT ordinal, id FROM reference WHERE citing_id = '08TOKYO102'").all())
+        writes.write_resolutions(conn, [writes.resolution_row(ids[o], res, wait) for o, res, wait in resolutions])
+    after = {(r[0], r[1]): r for r in _resolutions(engine)}
+    for o, res, wait in resolutions:
+        row = writes.resolution_row(ids[o], res, wait)
+        expected = ("08TOKYO102", o, *(row[c] for c in ("status", "method", "confidence", "target_id", "resolved_id",
+                                                          "wait_id", "reason", "evidence", "candidates")))
+        assert tuple(after.pop(("08TOKYO102", o))) == expected
+        before.pop(("08TOKYO102", o))
+    assert after == before
 
 
 def test_postgresql_plans_every_statement_for_its_values(engine):
