@@ -6,12 +6,13 @@ keeps a weighted tsvector of each cable's subject and first 250,000 characters o
 text in ``cable_search`` (revision 0007), with the ``content_hash`` of the text it was
 computed from, in two hash partitions with a GIN index each (revision 0009): a trigger
 keeps it current, and while the index is deferred a large ingest fills it from a
-second connection (:func:`fill`) and catches up at the end (:func:`catch_up`).  A row whose hash is not its cable's is stale and never
-answers a search.  Both take the same query: a list of *terms*, each term a list of words
-that must appear as a phrase; every term must match.  Words reach the database only
-as bound parameters, and on SQLite each phrase is written as an FTS5 string
-(double-quoted, quotes doubled), so FTS syntax in the input (``"``, ``*``, ``OR``,
-``NEAR``, ``-``, ``:``) is never interpreted.
+second connection (:func:`fill`) and catches up at the end (:func:`catch_up`).  A row
+whose hash is not its cable's is stale and never answers a search.  Both take the same
+query: a list of *terms*, each term a list of words that must appear as a phrase;
+every term must match.  Words reach the database only as bound parameters, and on
+SQLite each phrase is written as an FTS5 string (double-quoted, quotes doubled), so
+FTS syntax in the input (``"``, ``*``, ``OR``, ``NEAR``, ``-``, ``:``) is never
+interpreted.
 """
 
 from __future__ import annotations
