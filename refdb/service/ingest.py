@@ -13,7 +13,7 @@ own while this process resolves, and copies it in at the end; if a stored cable
 changed behind it, the index is rebuilt in place.  On PostgreSQL a
 :class:`~refdb.service.search_fill.SearchFiller` computes the search vectors of each
 committed batch on a second connection while the writer goes on, an
-:class:`~refdb.service.search_fill.IndexBuilder` builds the GIN index over them while
+:class:`~refdb.service.search_fill.IndexBuilder` builds the GIN indexes over them while
 this process resolves, and the ingest catches up on the rest at the end.
 
 Parsing is the CPU-heavy step, so with ``jobs`` > 1 it runs in worker processes:

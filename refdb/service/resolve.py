@@ -247,8 +247,5 @@ class _Resolvers:
             _WORKER_LOOKUP = None
 
 
-_COMPARED = ("status", "method", "confidence", "target_id", "resolved_id", "wait_id", "reason", "evidence", "candidates")
-
-
 def _differs(r: queries.StoredReference, row: dict) -> bool:
-    return any(getattr(r, k) != row[k] for k in _COMPARED)
+    return any(getattr(r, k) != row[k] for k in writes.RESOLUTION_COLUMNS)

@@ -271,9 +271,9 @@ def resolution_row(ref_id: int, res: Resolution, wait_id: str | None) -> dict:
     }
 
 
-# The columns a resolution writes, with their PostgreSQL array types (see
-# write_resolutions).
-_RESOLUTION_COLUMNS = {
+# The columns a resolution writes (the keys of resolution_row besides ``b_id``), with
+# their PostgreSQL array types (see write_resolutions).
+_RESOLUTION_ARRAY_TYPES = {
     "status": "text[]",
     "method": "text[]",
     "confidence": "float8[]",
@@ -284,13 +284,14 @@ _RESOLUTION_COLUMNS = {
     "evidence": "text[]",
     "candidates": "text[]",
 }
+RESOLUTION_COLUMNS = tuple(_RESOLUTION_ARRAY_TYPES)
 _UPDATE_FROM_ARRAYS = (
     "UPDATE reference SET "
-    + ", ".join(f"{c} = v.{c}" for c in _RESOLUTION_COLUMNS)
+    + ", ".join(f"{c} = v.{c}" for c in RESOLUTION_COLUMNS)
     + " FROM unnest(%(b_id)s::int[], "
-    + ", ".join(f"%({c})s::{t}" for c, t in _RESOLUTION_COLUMNS.items())
+    + ", ".join(f"%({c})s::{t}" for c, t in _RESOLUTION_ARRAY_TYPES.items())
     + ") AS v(id, "
-    + ", ".join(_RESOLUTION_COLUMNS)
+    + ", ".join(RESOLUTION_COLUMNS)
     + ") WHERE reference.id = v.id"
 )
 
@@ -303,13 +304,13 @@ def write_resolutions(conn: Connection, rows: Sequence[dict]) -> None:
     if not rows:
         return
     if conn.dialect.name == "postgresql":
-        arrays = {c: [r[c] for r in rows] for c in ("b_id", *_RESOLUTION_COLUMNS)}
+        arrays = {c: [r[c] for r in rows] for c in ("b_id", *RESOLUTION_COLUMNS)}
         conn.exec_driver_sql(_UPDATE_FROM_ARRAYS, arrays)
         return
     stmt = (
         sa.update(REFERENCE)
         .where(REFERENCE.c.id == sa.bindparam("b_id"))
-        .values({c: sa.bindparam(c) for c in _RESOLUTION_COLUMNS})
+        .values({c: sa.bindparam(c) for c in RESOLUTION_COLUMNS})
     )
     conn.execute(stmt, list(rows))
 
