@@ -12,7 +12,8 @@ database held before it) stops keeping the full-text index row by row (see
 own while this process resolves, and copies it in at the end; if a stored cable
 changed behind it, the index is rebuilt in place.  On PostgreSQL a
 :class:`~refdb.service.search_fill.SearchFiller` computes the search vectors of each
-committed batch on a second connection while the writer goes on, an
+committed batch on a second connection while the writer goes on (and on a third once
+resolving is done, with ``jobs`` > 1), an
 :class:`~refdb.service.search_fill.IndexBuilder` builds the GIN indexes over them while
 this process resolves, and the ingest catches up on the rest at the end.
 
@@ -335,6 +336,10 @@ def ingest_parsed(
             # would copy the pages of the lookup it reads (150 MB more at the peak).
             jobs = 1 if side is not None else resolve_jobs
             report.resolve = resolve_pending(engine, jobs=jobs)
+        if filler is not None and resolve_jobs > 1:
+            # The filler is behind (storing and resolving kept every core busy); the
+            # core the resolver leaves computes vectors too.
+            filler.widen()
     except BaseException:
         if builder is not None:
             builder.abandon()  # the filler with it

@@ -32,27 +32,58 @@ MAX_IDS = 5000
 
 
 class SearchFiller:
+    """Computes the vectors of the batches handed to :meth:`add`, in order, on one
+    connection; :meth:`widen` adds another once a core is free."""
+
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._queue: queue.SimpleQueue[list[str] | None] = queue.SimpleQueue()
         self._abandon = threading.Event()
+        self._lock = threading.Lock()
+        self._threads: list[threading.Thread] = []
+        self._closed = False
         self.error: BaseException | None = None
         self.filled = 0
-        self._thread = threading.Thread(target=self._run, name="refdb-search-filler", daemon=True)
-        self._thread.start()
+        self._start()
+
+    def _start(self) -> None:
+        thread = threading.Thread(target=self._run, name=f"refdb-search-filler-{len(self._threads)}", daemon=True)
+        self._threads.append(thread)
+        thread.start()
 
     def add(self, cable_ids: Sequence[str]) -> None:
         """Cables the writer has committed."""
         if cable_ids:
             self._queue.put(list(cable_ids))
 
+    def widen(self) -> None:
+        """Fill on one more connection (so one more server backend): for when the
+        writer and the resolver are done and the filler, which fell behind while they
+        ran, is all that is left (251,287 cables on 2 cores: one filler alone for the
+        last 40 s, one core idle)."""
+        with self._lock:
+            if self._abandon.is_set() or self.error is not None:
+                return
+            self._start()
+            if self._closed:
+                self._queue.put(None)  # its own end marker: close() has put the others
+
     def close(self, *, abandon: bool = False) -> None:
         """Wait until the cables added so far are done; ``abandon``: stop at once
         (the ingest failed; catching up is left to the next run)."""
         if abandon:
             self._abandon.set()
-        self._queue.put(None)
-        self._thread.join()
+        with self._lock:
+            self._closed = True
+            for _ in self._threads:  # one end marker per thread
+                self._queue.put(None)
+        while True:  # again for a thread that widen() started meanwhile
+            with self._lock:
+                running = [t for t in self._threads if t.is_alive()]
+            if not running:
+                return
+            for thread in running:
+                thread.join()
 
     def _next(self) -> list[str] | None:
         ids = self._queue.get()
@@ -75,9 +106,11 @@ class SearchFiller:
                         continue  # drain to the end marker
                     with conn.begin():
                         search_store.fill(conn, ids)
-                    self.filled += len(ids)
+                    with self._lock:
+                        self.filled += len(ids)
         except Exception as exc:  # noqa: BLE001 - catch_up does the rest; kept for diagnostics
-            self.error = exc
+            with self._lock:
+                self.error = self.error or exc
             while self._queue.get() is not None:  # let close() return
                 pass
 

@@ -495,3 +495,65 @@ def test_an_abandoned_filler_stops_and_leaves_the_rest_to_catching_up(engine):
     with write_tx(engine) as conn:
         store.catch_up(conn)
     _assert_index_consistent(engine)
+
+
+def test_a_widened_filler_fills_on_two_connections_at_once(engine, monkeypatch):
+    """Each fill waits at a barrier for the other: with one connection the first
+    would time out and the filler report it."""
+    _pg_only(engine)
+    import threading
+
+    from refdb.service import search_fill
+
+    monkeypatch.setattr(search_fill, "MAX_IDS", 1)  # one batch per statement: two to share
+    barrier = threading.Barrier(2, timeout=30)
+    backends: set[int] = set()
+    real_fill = store.fill
+
+    def fill_at_once(conn, cable_ids):  # type: ignore[no-untyped-def]
+        backends.add(conn.exec_driver_sql("SELECT pg_backend_pid()").scalar())
+        barrier.wait()
+        real_fill(conn, cable_ids)
+
+    monkeypatch.setattr(store, "fill", fill_at_once)
+    _store_deferred(engine, CABLES)
+    filler = search_fill.SearchFiller(engine)
+    filler.add([c.published_id for c in CABLES[:2]])
+    filler.add([c.published_id for c in CABLES[2:]])
+    filler.widen()
+    filler.close()
+    assert (filler.error, filler.filled, len(backends)) == (None, len(CABLES), 2)
+    with read_tx(engine) as conn:
+        assert store.integrity_check(conn)
+
+
+def test_a_filler_widened_while_the_index_builder_waits_for_it_still_ends(engine):
+    """As the ingest does: the builder may already wait in close() when resolving
+    ends and the filler is widened; the build waits for the new connection too."""
+    _pg_only(engine)
+    from refdb.service.search_fill import IndexBuilder, SearchFiller
+
+    _store_deferred(engine, CABLES)
+    filler = SearchFiller(engine)
+    filler.add([c.published_id for c in CABLES[:2]])
+    builder = IndexBuilder(engine, filler)
+    filler.add([c.published_id for c in CABLES[2:]])  # the writer's last batch, late
+    filler.widen()
+    builder.finish()
+    assert (builder.error, filler.error, filler.filled) == (None, None, len(CABLES))
+    assert _gin_indexes(engine) == ALL_GIN
+    with read_tx(engine) as conn:
+        assert store.integrity_check(conn)
+
+
+def test_an_abandoned_filler_is_not_widened(engine):
+    _pg_only(engine)
+    from refdb.service.search_fill import SearchFiller
+
+    _store_deferred(engine, CABLES)
+    filler = SearchFiller(engine)
+    filler.close(abandon=True)
+    filler.widen()
+    filler.add(["08TOKYO100"])
+    filler.close()
+    assert filler.filled == 0
