@@ -32,8 +32,9 @@ MAX_IDS = 5000
 
 
 class SearchFiller:
-    """Computes the vectors of the batches handed to :meth:`add`, in order, on one
-    connection; :meth:`widen` adds another once a core is free."""
+    """Computes the vectors of the batches handed to :meth:`add` on a connection of
+    its own (in the order they came); :meth:`widen` adds another once a core is free,
+    and the two take batches as they go."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
