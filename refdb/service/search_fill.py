@@ -42,7 +42,6 @@ class SearchFiller:
         self._abandon = threading.Event()
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
-        self._closed = False
         self.error: BaseException | None = None
         self.filled = 0
         self._start()
@@ -66,18 +65,14 @@ class SearchFiller:
             if self._abandon.is_set() or self.error is not None:
                 return
             self._start()
-            if self._closed:
-                self._queue.put(None)  # its own end marker: close() has put the others
 
     def close(self, *, abandon: bool = False) -> None:
         """Wait until the cables added so far are done; ``abandon``: stop at once
         (the ingest failed; catching up is left to the next run)."""
         if abandon:
             self._abandon.set()
-        with self._lock:
-            self._closed = True
-            for _ in self._threads:  # one end marker per thread
-                self._queue.put(None)
+        # One end marker for every thread: each puts it back as it leaves.
+        self._queue.put(None)
         while True:  # again for a thread that widen() started meanwhile
             with self._lock:
                 running = [t for t in self._threads if t.is_alive()]
@@ -88,7 +83,10 @@ class SearchFiller:
 
     def _next(self) -> list[str] | None:
         ids = self._queue.get()
-        while ids is not None and len(ids) < MAX_IDS:
+        if ids is None:
+            self._queue.put(None)  # for the other threads, and one widen() starts later
+            return None
+        while len(ids) < MAX_IDS:
             try:
                 more = self._queue.get_nowait()
             except queue.Empty:
@@ -112,7 +110,7 @@ class SearchFiller:
         except Exception as exc:  # noqa: BLE001 - catch_up does the rest; kept for diagnostics
             with self._lock:
                 self.error = self.error or exc
-            while self._queue.get() is not None:  # let close() return
+            while self._next() is not None:  # to the end marker, to let close() return
                 pass
 
 
